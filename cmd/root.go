@@ -1,0 +1,296 @@
+// Package cmd is gtrace's command line: flags are parsed into an Options,
+// and run wires the tracer to the formatters. Commands return errors; Main
+// alone turns them into exit codes.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gtrace/gtrace/pkg/decode"
+	"github.com/gtrace/gtrace/pkg/event"
+	"github.com/gtrace/gtrace/pkg/format"
+	"github.com/gtrace/gtrace/pkg/tracer"
+)
+
+// Options is everything the command line says.
+type Options struct {
+	IO *IOStreams
+
+	Follow        int  // -f; -ff also writes one file per task with -o
+	SeparateFiles bool // --ff
+	Output        string
+	PIDs          []string
+	StrSize       int
+	Verbose       bool
+	Hex           int
+	FDPaths       int
+	Quiet         int
+	Timestamps    int
+	Relative      bool
+	Durations     bool
+	Numbers       bool
+	Xlat          string
+
+	Command []string
+}
+
+// usageError marks a mistake on the command line: exit status 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// exitCode carries the traced program's exit status out of run.
+type exitCode int
+
+func (c exitCode) Error() string { return "exit status " + strconv.Itoa(int(c)) }
+
+// Main runs gtrace with args and returns the process exit status.
+func Main(args []string) int {
+	ios := System()
+	root := newRootCmd(ios)
+	root.SetArgs(args)
+	err := root.Execute()
+	var code exitCode
+	var usage usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &code):
+		return int(code)
+	case errors.As(err, &usage):
+		fmt.Fprintf(ios.ErrOut, "gtrace: %v\n", err)
+		fmt.Fprintln(ios.ErrOut, "Try 'gtrace --help' for more information.")
+		return 2
+	}
+	fmt.Fprintf(ios.ErrOut, "gtrace: %v\n", err)
+	return 1
+}
+
+func newRootCmd(ios *IOStreams) *cobra.Command {
+	opts := &Options{IO: ios}
+	c := &cobra.Command{
+		Use:   "gtrace [flags] [--] COMMAND [ARGS...] | gtrace [flags] -p PID[,PID...]",
+		Short: "Trace the syscalls and signals of a program",
+		Long: `gtrace traces the system calls and signals of a program it starts, or of
+running processes it attaches to, and prints them as strace does.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Command = args
+			return run(c.Context(), opts)
+		},
+	}
+	c.Flags().SetInterspersed(false)
+	c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	f := c.Flags()
+	f.CountVarP(&opts.Follow, "follow-forks", "f", "trace child processes and threads as they are created (-ff: one output file per task with -o)")
+	f.BoolVar(&opts.SeparateFiles, "ff", false, "with -o FILE, write each task's trace to FILE.PID")
+	f.StringVarP(&opts.Output, "output", "o", "", "write the trace to `FILE` (- for standard output) instead of standard error")
+	f.StringArrayVarP(&opts.PIDs, "attach", "p", nil, "attach to the running process `PID` and all its threads (repeatable, comma lists)")
+	f.IntVarP(&opts.StrSize, "string-limit", "s", decode.DefaultStrSize, "print at most `N` bytes of each string")
+	f.BoolVarP(&opts.Verbose, "no-abbrev", "v", false, "print structures, argument vectors and environments in full")
+	f.CountVarP(&opts.Hex, "hex", "x", "print non-ASCII strings in hex (-xx: all strings)")
+	f.CountVarP(&opts.FDPaths, "decode-fds", "y", "print the paths of file descriptors (-yy: socket endpoints too)")
+	f.CountVarP(&opts.Quiet, "quiet", "q", "suppress attach/detach messages (-qq: exit status lines too)")
+	f.CountVarP(&opts.Timestamps, "timestamps", "t", "prefix lines with the time of day (-tt: with microseconds, -ttt: epoch seconds)")
+	f.BoolVarP(&opts.Relative, "relative-timestamps", "r", false, "prefix lines with the time since the previous line")
+	f.BoolVarP(&opts.Durations, "syscall-times", "T", false, "show the time spent in each syscall")
+	f.BoolVarP(&opts.Numbers, "syscall-number", "n", false, "print each syscall's number")
+	f.StringVarP(&opts.Xlat, "const-print-style", "X", "abbrev", "how to print named constants: `raw`, abbrev or verbose")
+	return c
+}
+
+// run is the whole trace: validate, start or attach, format, exit status.
+func run(ctx context.Context, opts *Options) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	pids, err := parsePIDs(opts.PIDs)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pids) == 0 && len(opts.Command) == 0:
+		return usagef("must have COMMAND to run or -p PID to attach to")
+	case len(pids) > 0 && len(opts.Command) > 0:
+		return usagef("give either a COMMAND or -p PID, not both")
+	case opts.StrSize < 0:
+		return usagef("-s: string limit must be a positive number")
+	}
+	style := event.Style{Hex: opts.Hex}
+	switch opts.Xlat {
+	case "abbrev":
+	case "raw":
+		style.Xlat = event.XlatRaw
+	case "verbose":
+		style.Xlat = event.XlatVerbose
+	default:
+		return usagef("-X: unknown style %q (want raw, abbrev or verbose)", opts.Xlat)
+	}
+	separate := opts.SeparateFiles || opts.Follow > 1
+	if separate && (opts.Output == "" || opts.Output == "-") {
+		return usagef("-ff needs -o FILE: each task's trace goes to FILE.PID")
+	}
+
+	out, closeOut, err := openOutput(opts)
+	if err != nil {
+		return err
+	}
+	defer closeOut()
+	sopts := format.StraceOptions{
+		Style:   style,
+		Numbers: opts.Numbers,
+		// -qq hides the exit status lines.
+		HideExits: opts.Quiet > 1,
+		Time:    format.TimeOptions{Stamps: opts.Timestamps, Relative: opts.Relative, Durations: opts.Durations},
+	}
+	if opts.Output != "" && (opts.Follow > 0 || len(pids) > 1) {
+		sopts.Prefix = format.PrefixAlways
+	}
+	var fm format.Formatter
+	if separate {
+		sopts.Prefix = format.PrefixNever
+		fm = format.NewSplit(func(tid int) (io.WriteCloser, error) {
+			return os.Create(opts.Output + "." + strconv.Itoa(tid))
+		}, func(w io.Writer) format.Formatter { return format.NewStrace(w, sopts) })
+	} else {
+		fm = format.NewStrace(out, sopts)
+	}
+
+	topts := tracer.Options{
+		Follow: opts.Follow > 0 || separate,
+		Decode: decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths},
+	}
+	var t *tracer.Tracer
+	if len(pids) > 0 {
+		t, err = tracer.Attach(ctx, pids, topts)
+	} else {
+		t, err = tracer.Start(ctx, tracer.Command(opts.Command[0], opts.Command[1:]...), topts)
+	}
+	if err != nil {
+		return err
+	}
+
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	go func() {
+		if _, ok := <-sigs; ok {
+			t.Detach()
+		}
+	}()
+
+	msgs := &messages{io: opts.IO, fm: fm, quiet: opts.Quiet, attached: len(pids) > 0}
+	if la, ok := fm.(lineAware); ok && opts.Output == "" {
+		msgs.atLineEnd = la.AtLineEnd
+	}
+	err = t.Run(tracer.Hooks{
+		OnEvent: func(ev *event.Event) tracer.Action {
+			if msgs.filter(ev) {
+				_ = fm.Write(ev)
+			}
+			return tracer.Continue
+		},
+		OnIdle: func() { _ = fm.Flush() },
+	})
+	if endErr := fm.End(); err == nil {
+		err = endErr
+	}
+	if err != nil {
+		return err
+	}
+	status, _ := t.Wait()
+	if len(pids) == 0 && status.Code != 0 {
+		return exitCode(status.Code)
+	}
+	return nil
+}
+
+// messages prints gtrace's own messages (attached, detached) to stderr,
+// as strace does, and applies -q/-qq to the trace.
+type messages struct {
+	io       *IOStreams
+	fm       format.Formatter
+	quiet    int
+	attached bool
+	// atLineEnd defers a message while the trace, on the same stream,
+	// has a half-written line.
+	atLineEnd func(func())
+}
+
+// lineAware is a formatter that can hold messages until a line ends.
+type lineAware interface{ AtLineEnd(func()) }
+
+// filter prints the message an event calls for and reports whether the
+// event belongs in the trace.
+func (m *messages) filter(ev *event.Event) bool {
+	switch ev.Kind {
+	case event.KindAttach:
+		if m.quiet == 0 && (ev.Child != 0 || m.attached) {
+			m.say("Process %d attached", ev.TID)
+		}
+	case event.KindDetach:
+		if m.quiet == 0 {
+			m.say("Process %d detached", ev.TID)
+		}
+	}
+	return true
+}
+
+func (m *messages) say(format string, args ...any) {
+	msg := fmt.Sprintf("gtrace: "+format+"\n", args...)
+	if m.atLineEnd != nil {
+		m.atLineEnd(func() { _, _ = io.WriteString(m.io.ErrOut, msg) })
+		return
+	}
+	_, _ = io.WriteString(m.io.ErrOut, msg)
+}
+
+// openOutput opens -o's destination.
+func openOutput(opts *Options) (io.Writer, func(), error) {
+	switch opts.Output {
+	case "":
+		return opts.IO.ErrOut, func() {}, nil
+	case "-":
+		return opts.IO.Out, func() {}, nil
+	}
+	if opts.SeparateFiles || opts.Follow > 1 {
+		return nil, func() {}, nil
+	}
+	f, err := os.Create(opts.Output)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot open output: %w", err)
+	}
+	return f, func() { _ = f.Close() }, nil
+}
+
+// parsePIDs reads -p values: repeatable, each a comma or space separated
+// list.
+func parsePIDs(values []string) ([]int, error) {
+	var pids []int
+	for _, v := range values {
+		for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+			pid, err := strconv.Atoi(s)
+			if err != nil || pid <= 0 {
+				return nil, usagef("-p: invalid process id %q", s)
+			}
+			pids = append(pids, pid)
+		}
+	}
+	return pids, nil
+}

@@ -1,0 +1,210 @@
+package decode
+
+import (
+	"syscall"
+
+	"github.com/gtrace/gtrace/pkg/categories"
+	"github.com/gtrace/gtrace/pkg/event"
+)
+
+// Memory reads a traced task's memory.
+type Memory interface {
+	// Read reads up to len(p) bytes at addr and returns how many it read;
+	// fewer than len(p) means the rest is unreadable.
+	Read(addr uint64, p []byte) (int, error)
+}
+
+// FDResolver describes a task's file descriptors for -y and -yy.
+type FDResolver interface {
+	// FDPath returns what fd refers to in process pid: a path, or for
+	// sockets "TCP:[1.2.3.4:5->6.7.8.9:10]" style text; "" if unknown.
+	FDPath(pid, fd int) string
+}
+
+// Options are strace's decoding flags.
+type Options struct {
+	StrSize int  // -s: bytes of a string or buffer to show (default 32)
+	Verbose bool // -v: print structures, argv and environment in full
+	FDPaths int  // -y (1) and -yy (2): show what descriptors refer to
+	// MaxArray bounds the elements of an array shown (strace: -s as well).
+	MaxArray int
+}
+
+// DefaultStrSize is strace's default -s.
+const DefaultStrSize = 32
+
+// pathMax bounds the bytes read for a path, as the kernel's PATH_MAX.
+const pathMax = 4096
+
+// Decoder fills event.Calls from registers and memory. It keeps no state
+// between calls, so one Decoder serves every task.
+type Decoder struct {
+	Opts Options
+	FDs  FDResolver
+}
+
+// NewDecoder returns a Decoder with strace's defaults for unset options.
+func NewDecoder(opts Options, fds FDResolver) *Decoder {
+	if opts.StrSize <= 0 {
+		opts.StrSize = DefaultStrSize
+	}
+	if opts.MaxArray <= 0 {
+		opts.MaxArray = opts.StrSize
+	}
+	return &Decoder{Opts: opts, FDs: fds}
+}
+
+// ctx is the state of decoding one call at one stop.
+type ctx struct {
+	d    *Decoder
+	call *event.Call
+	sc   *Syscall
+	mem  Memory
+	pid  int
+	exit bool
+}
+
+// arg returns the raw value of argument register i.
+func (x *ctx) arg(i int) uint64 { return x.call.Raw[i] }
+
+// ret is the raw return value (valid at exit).
+func (x *ctx) ret() int64 { return x.call.Ret }
+
+// failed reports whether the call failed (valid at exit).
+func (x *ctx) failed() bool { return x.call.Errno != 0 }
+
+// word truncates v to the call's word size, as the kernel does for a long.
+func (x *ctx) word(v uint64) uint64 {
+	if x.call.Arch == event.ArchI386 {
+		return uint64(uint32(v))
+	}
+	return v
+}
+
+// slong reads v as a signed long of the call's arch.
+func (x *ctx) slong(v uint64) int64 {
+	if x.call.Arch == event.ArchI386 {
+		return int64(int32(v))
+	}
+	return int64(v)
+}
+
+// Entry fills c from the registers at syscall entry. args holds the six
+// argument registers; c.Arch and c.Nr must be set.
+func (d *Decoder) Entry(c *event.Call, sc *Syscall, args *[6]uint64, mem Memory, pid int) {
+	c.Name = sc.Name
+	c.Cats = sc.Cats
+	c.Phase = event.Entered
+	c.Raw = *args
+	x := ctx{d: d, call: c, sc: sc, mem: mem, pid: pid}
+	if sc.custom != nil {
+		c.Args = c.Args[:0]
+		sc.custom.entry(&x)
+		return
+	}
+	if cap(c.Args) < len(sc.Args) {
+		c.Args = make([]event.Arg, len(sc.Args))
+	}
+	c.Args = c.Args[:len(sc.Args)]
+	for i := range sc.Args {
+		c.Args[i] = event.Arg{Name: sc.Args[i].Name, Format: formatName(sc.Args[i].Fmt), Raw: args[i]}
+	}
+	for i := range sc.Args {
+		spec := &sc.Args[i]
+		f := formatOf(spec.Fmt)
+		if f.Out {
+			c.Args[i].Out = true
+			continue
+		}
+		c.Args[i].Val = f.Decode(&x, i)
+	}
+}
+
+// Exit completes c with the return value and the arguments the kernel
+// wrote.
+func (d *Decoder) Exit(c *event.Call, sc *Syscall, ret int64, mem Memory, pid int) {
+	c.Phase = event.Returned
+	c.Ret = ret
+	c.Errno = 0
+	if c.Arch == event.ArchI386 {
+		ret = int64(int32(ret))
+		c.Ret = ret
+	}
+	if ret < 0 && ret >= -maxErrno {
+		c.Errno = syscall.Errno(-ret)
+	}
+	x := ctx{d: d, call: c, sc: sc, mem: mem, pid: pid, exit: true}
+	if sc.custom != nil {
+		if sc.custom.exit != nil {
+			sc.custom.exit(&x)
+		}
+		c.RetVal, c.RetAux = decodeReturn(&x)
+		return
+	}
+	for i := range sc.Args {
+		spec := &sc.Args[i]
+		if f := formatOf(spec.Fmt); f.Out {
+			c.Args[i].Val = f.Decode(&x, i)
+		}
+	}
+	c.RetVal, c.RetAux = decodeReturn(&x)
+}
+
+// decodeReturn renders the return value the way strace does after " = ".
+func decodeReturn(x *ctx) (event.Value, event.Value) {
+	c := x.call
+	if c.Errno != 0 {
+		e := int(c.Errno)
+		v := event.Value{Kind: event.VText, Text: "-1 "}
+		if isRestart(e) {
+			v.Text = "? "
+		}
+		if name := ErrnoName(e); name != "" {
+			v.Text += name
+			return v, event.Text(ErrnoMessage(e))
+		}
+		v.Text += "errno " + itoa(e)
+		return v, event.Value{}
+	}
+	f := formatOf(x.sc.Ret)
+	if f.Ret != nil {
+		return f.Ret(x)
+	}
+	return event.Int(c.Ret), event.Value{}
+}
+
+// custom decodes a syscall whose printed arguments do not follow its
+// registers one to one (clone prints labelled arguments in its own order).
+// entry appends the shown arguments to x.call.Args; exit, if set, fills
+// those marked Out.
+type custom struct {
+	entry func(x *ctx)
+	exit  func(x *ctx)
+}
+
+// Unfinished marks c as a call that never returned: strace prints "= ?".
+func Unfinished(c *event.Call) {
+	c.Phase = event.NoReturn
+	c.RetVal = event.Text("?")
+	c.RetAux = event.Value{}
+}
+
+// Lost marks c as a call its task never returned from: it died inside it,
+// or another thread's execve replaced it. strace prints "<unfinished ...>)
+// = ?".
+func Lost(c *event.Call) {
+	Unfinished(c)
+	c.Phase = event.Lost
+}
+
+// Unknown returns a row for a syscall number the table does not have: it
+// prints as strace prints one, syscall_0x1c8(...), with six raw arguments.
+func Unknown(arch event.Arch, nr int) *Syscall {
+	sc := &Syscall{Nr: nr, Name: "syscall_" + hex(uint64(nr)), Cats: categories.System}
+	for i := range 6 {
+		sc.Args = append(sc.Args, ArgSpec{Name: "arg" + itoa(i), Fmt: FmtHex, Aux: -1})
+	}
+	return sc
+}
+
+func hex(v uint64) string { return string(event.AppendHex(nil, v)) }

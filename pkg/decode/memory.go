@@ -1,0 +1,106 @@
+package decode
+
+import (
+	"bytes"
+	"encoding/binary"
+)
+
+const pageSize = 4096
+
+// read reads up to n bytes at addr. It returns what it could read, which
+// is shorter than n when the rest is unreadable, and nil when nothing is.
+func (x *ctx) read(addr uint64, n int) []byte {
+	if addr == 0 || n <= 0 || x.mem == nil {
+		return nil
+	}
+	buf := make([]byte, n)
+	got, _ := x.mem.Read(addr, buf)
+	if got <= 0 {
+		return nil
+	}
+	return buf[:got]
+}
+
+// readFull reads exactly n bytes at addr, or reports false.
+func (x *ctx) readFull(addr uint64, n int) ([]byte, bool) {
+	b := x.read(addr, n)
+	return b, len(b) == n
+}
+
+// readCString reads a NUL-terminated string of at most max bytes at addr.
+// It reads a page at a time, so a short string near the end of a mapping
+// is read without touching the next page. trunc reports that the string
+// goes on past max; ok is false when addr is unreadable.
+func (x *ctx) readCString(addr uint64, max int) (s []byte, trunc, ok bool) {
+	if addr == 0 || x.mem == nil {
+		return nil, false, false
+	}
+	var out []byte
+	for len(out) <= max {
+		chunk := int(pageSize - (addr+uint64(len(out)))%pageSize)
+		if want := max + 1 - len(out); chunk > want {
+			chunk = want
+		}
+		buf := make([]byte, chunk)
+		got, _ := x.mem.Read(addr+uint64(len(out)), buf)
+		if got <= 0 {
+			if len(out) == 0 {
+				return nil, false, false
+			}
+			// Unterminated before unreadable memory: show what we have.
+			return out, true, true
+		}
+		if i := bytes.IndexByte(buf[:got], 0); i >= 0 {
+			return append(out, buf[:i]...), false, true
+		}
+		out = append(out, buf[:got]...)
+		if got < chunk {
+			return out, true, true
+		}
+	}
+	return out[:max], true, true
+}
+
+// readWord reads one long (4 or 8 bytes by arch) at addr.
+func (x *ctx) readWord(addr uint64) (uint64, bool) {
+	ws := x.call.Arch.WordSize()
+	b, ok := x.readFull(addr, ws)
+	if !ok {
+		return 0, false
+	}
+	if ws == 4 {
+		return uint64(binary.LittleEndian.Uint32(b)), true
+	}
+	return binary.LittleEndian.Uint64(b), true
+}
+
+// le is a little-endian reader over a struct's bytes, for struct decoders.
+type le []byte
+
+func (b le) u8(off int) uint64  { return uint64(b[off]) }
+func (b le) u16(off int) uint64 { return uint64(binary.LittleEndian.Uint16(b[off:])) }
+func (b le) u32(off int) uint64 { return uint64(binary.LittleEndian.Uint32(b[off:])) }
+func (b le) u64(off int) uint64 { return binary.LittleEndian.Uint64(b[off:]) }
+func (b le) s32(off int) int64  { return int64(int32(binary.LittleEndian.Uint32(b[off:]))) }
+func (b le) s64(off int) int64  { return int64(binary.LittleEndian.Uint64(b[off:])) }
+
+// SliceMemory is a Memory over a byte slice mapped at Base: the fake that
+// decoder tests and fuzzers read from.
+type SliceMemory struct {
+	Base uint64
+	Data []byte
+}
+
+// Read implements Memory.
+func (m *SliceMemory) Read(addr uint64, p []byte) (int, error) {
+	if addr < m.Base || addr-m.Base >= uint64(len(m.Data)) {
+		return 0, errFault
+	}
+	return copy(p, m.Data[addr-m.Base:]), nil
+}
+
+type faultError struct{}
+
+func (faultError) Error() string { return "bad address" }
+
+var errFault error = faultError{}

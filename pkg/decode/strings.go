@@ -1,0 +1,151 @@
+package decode
+
+import (
+	"strconv"
+
+	"github.com/gtrace/gtrace/pkg/event"
+)
+
+// String and buffer formats.
+var (
+	// FmtPath is a file name: printed in full, whatever -s says.
+	FmtPath = &Format{Name: "path", Decode: func(x *ctx, i int) event.Value {
+		return x.cstring(x.word(x.arg(i)), pathMax)
+	}}
+	// FmtStr is a NUL-terminated string, cut at -s bytes.
+	FmtStr = &Format{Name: "str", Decode: func(x *ctx, i int) event.Value {
+		return x.cstring(x.word(x.arg(i)), x.d.Opts.StrSize)
+	}}
+	// FmtWbuf is a buffer the call reads from; Aux is its length.
+	FmtWbuf = &Format{Name: "buf", Decode: func(x *ctx, i int) event.Value {
+		return x.buffer(x.word(x.arg(i)), x.word(x.arg(int(x.sc.Args[i].Aux))))
+	}}
+	// FmtRbuf is a buffer the call fills; the return value is its length.
+	FmtRbuf = &Format{Name: "buf", Out: true, Decode: func(x *ctx, i int) event.Value {
+		addr := x.word(x.arg(i))
+		if x.failed() {
+			return event.Ptr(addr)
+		}
+		return x.buffer(addr, uint64(x.ret()))
+	}}
+	// FmtRstr is a buffer the call fills with a string (getcwd,
+	// readlink): the return value is its length.
+	FmtRstr = &Format{Name: "str", Out: true, Decode: func(x *ctx, i int) event.Value {
+		addr := x.word(x.arg(i))
+		if x.failed() {
+			return event.Ptr(addr)
+		}
+		return x.buffer(addr, uint64(x.ret()))
+	}}
+	// FmtRandomOut is getrandom's buffer: always printed in hex.
+	FmtRandomOut = &Format{Name: "buf", Out: true, Decode: func(x *ctx, i int) event.Value {
+		addr := x.word(x.arg(i))
+		if x.failed() {
+			return event.Ptr(addr)
+		}
+		v := x.buffer(addr, uint64(x.ret()))
+		if v.Kind == event.VStr {
+			v.Quote |= event.QuoteForceHex
+		}
+		return v
+	}}
+	// FmtArgv is execve's argument vector.
+	FmtArgv = &Format{Name: "argv", Decode: func(x *ctx, i int) event.Value {
+		return x.stringArray(x.word(x.arg(i)))
+	}}
+	// FmtEnvp is execve's environment: abbreviated to a count unless -v.
+	FmtEnvp = &Format{Name: "envp", Decode: func(x *ctx, i int) event.Value {
+		addr := x.word(x.arg(i))
+		if x.d.Opts.Verbose || addr == 0 {
+			return x.stringArray(addr)
+		}
+		n, ok := x.countPointers(addr)
+		v := event.Ptr(addr)
+		if ok {
+			v.Comment = strconv.Itoa(n) + " var"
+			if n != 1 {
+				v.Comment += "s"
+			}
+		}
+		return v
+	}}
+)
+
+// cstring decodes the NUL-terminated string at addr, cut at max bytes.
+func (x *ctx) cstring(addr uint64, max int) event.Value {
+	if addr == 0 {
+		return event.Ptr(0)
+	}
+	s, trunc, ok := x.readCString(addr, max)
+	if !ok {
+		return event.Fault(addr)
+	}
+	return event.Str(s, trunc)
+}
+
+// buffer decodes n bytes at addr, showing at most -s of them.
+func (x *ctx) buffer(addr, n uint64) event.Value {
+	if addr == 0 && n != 0 {
+		return event.Ptr(0)
+	}
+	show := n
+	if max := uint64(x.d.Opts.StrSize); show > max {
+		show = max
+	}
+	if show == 0 {
+		return event.Str(nil, false)
+	}
+	b, ok := x.readFull(addr, int(show))
+	if !ok {
+		return event.Fault(addr)
+	}
+	return event.Str(b, n > show)
+}
+
+// maxPointerArray bounds the walk over a NULL-terminated pointer array.
+const maxPointerArray = 1 << 16
+
+// countPointers counts the entries of a NULL-terminated pointer array.
+func (x *ctx) countPointers(addr uint64) (int, bool) {
+	ws := uint64(x.call.Arch.WordSize())
+	for n := 0; n < maxPointerArray; n++ {
+		p, ok := x.readWord(addr + uint64(n)*ws)
+		if !ok {
+			return 0, false
+		}
+		if p == 0 {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+// stringArray decodes a NULL-terminated array of string pointers (argv),
+// showing at most -s elements unless -v.
+func (x *ctx) stringArray(addr uint64) event.Value {
+	if addr == 0 {
+		return event.Ptr(0)
+	}
+	ws := uint64(x.call.Arch.WordSize())
+	max := x.d.Opts.MaxArray
+	v := event.Value{Kind: event.VArray}
+	for n := 0; n < maxPointerArray; n++ {
+		p, ok := x.readWord(addr + uint64(n)*ws)
+		if !ok {
+			if n == 0 {
+				return event.Fault(addr)
+			}
+			v.Trunc = true
+			break
+		}
+		if p == 0 {
+			break
+		}
+		if n >= max && !x.d.Opts.Verbose {
+			v.Trunc = true
+			break
+		}
+		v.Elems = append(v.Elems, x.cstring(p, x.d.Opts.StrSize))
+	}
+	return v
+}

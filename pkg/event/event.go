@@ -1,0 +1,140 @@
+// Package event holds the types every part of gtrace shares: an Event is one
+// thing that happened to a traced task (a syscall, a signal, an exit), a Call
+// is one syscall with its decoded arguments, and a Value is one decoded
+// argument that knows how to print itself the way strace prints it.
+//
+// The package is a leaf: engines produce events, formatters consume them, and
+// neither needs to know about the other.
+package event
+
+import (
+	"syscall"
+	"time"
+
+	"github.com/gtrace/gtrace/pkg/categories"
+)
+
+// Kind says what an Event reports.
+type Kind uint8
+
+const (
+	// KindSyscallEntry is a syscall's entry: Call has its entry arguments.
+	KindSyscallEntry Kind = iota + 1
+	// KindSyscallExit is a syscall's exit: the same Call, now complete.
+	KindSyscallExit
+	// KindSignal is a signal delivered to the task: Signal is set.
+	KindSignal
+	// KindExit is the end of a process or thread: Exit is set.
+	KindExit
+	// KindAttach is a task gtrace started to trace (Child: the parent for
+	// a new child, 0 for an attached or spawned task).
+	KindAttach
+	// KindDetach is a task gtrace stopped tracing while it lives on.
+	KindDetach
+	// KindNotice is a message about a task, in Text.
+	KindNotice
+)
+
+var kindNames = [...]string{
+	KindSyscallEntry: "syscall_entry",
+	KindSyscallExit:  "syscall",
+	KindSignal:       "signal",
+	KindExit:         "exit",
+	KindAttach:       "attach",
+	KindDetach:       "detach",
+	KindNotice:       "notice",
+}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// Event is one thing that happened to a traced task.
+type Event struct {
+	Kind Kind
+	Time time.Time
+	PID  int // thread group (process) id
+	TID  int // thread id; equal to PID for the main thread
+
+	Call   *Call       // KindSyscallEntry, KindSyscallExit
+	Signal *Signal     // KindSignal
+	Exit   *ExitStatus // KindExit
+	Child  int         // KindAttach: the parent that created this task
+	Text   string      // KindNotice
+}
+
+// Phase is how far a Call has got.
+type Phase uint8
+
+const (
+	// Entered: the call has been made and not yet returned.
+	Entered Phase = iota
+	// Returned: the call returned; Ret and Errno are valid.
+	Returned
+	// NoReturn: the call does not return by nature (exit, exit_group).
+	NoReturn
+	// Lost: the task died or was replaced (by another thread's execve)
+	// inside the call.
+	Lost
+)
+
+// Call is one syscall. The entry fills the arguments known at entry; the
+// exit adds the arguments the kernel wrote back and the return value.
+type Call struct {
+	Arch  Arch
+	Nr    int
+	Name  string
+	Cats  categories.Set
+	Args  []Arg
+	Phase Phase
+	// Raw holds the six argument registers at entry.
+	Raw [6]uint64
+
+	Ret    int64         // raw return value
+	Errno  syscall.Errno // non-zero when the call failed
+	RetVal Value         // the return value as strace prints it
+	RetAux Value         // extra detail strace prints in parentheses
+	// Injected is set when gtrace, not the kernel, chose the result.
+	Injected bool
+
+	Start, End time.Time
+}
+
+// Duration is the time between entry and exit.
+func (c *Call) Duration() time.Duration {
+	if c.End.IsZero() {
+		return 0
+	}
+	return c.End.Sub(c.Start)
+}
+
+// Failed reports whether the call returned an error.
+func (c *Call) Failed() bool { return c.Phase == Returned && c.Errno != 0 }
+
+// Arg is one decoded argument.
+type Arg struct {
+	Name   string // the kernel's name for it ("filename")
+	Format string // the format that decoded it ("path")
+	Raw    uint64 // the register value
+	Out    bool   // decoded at exit: the kernel writes it
+	Val    Value
+}
+
+// Signal describes a delivered signal (a siginfo_t, decoded).
+type Signal struct {
+	Signo int
+	Name  string // "SIGCHLD"
+	Info  Value  // {si_signo=SIGCHLD, si_code=CLD_EXITED, ...}
+}
+
+// ExitStatus is how a task ended.
+type ExitStatus struct {
+	Code     int  // exit code, when !Signaled
+	Signaled bool // killed by a signal
+	Signo    int
+	Name     string // signal name when Signaled
+	Core     bool   // the signal dumped core
+}

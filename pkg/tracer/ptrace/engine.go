@@ -1,0 +1,517 @@
+// Package ptrace is gtrace's ptrace engine: it spawns or attaches to
+// programs, follows every thread and process they create, and reports
+// each syscall, signal and exit as an event.Event to a Handler, decoded
+// by pkg/decode.
+//
+// All ptrace and wait4 calls happen on the OS thread that runs Run (and
+// the Spawn or Attach before it): ptrace requests are only valid from the
+// thread that attached. Run locks the calling goroutine to its thread;
+// callers start the engine on a goroutine of its own.
+package ptrace
+
+import (
+	"errors"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/gtrace/gtrace/pkg/decode"
+	"github.com/gtrace/gtrace/pkg/event"
+)
+
+// Action is what a Handler asks the engine to do after an event.
+type Action uint8
+
+const (
+	// Continue lets the task run on.
+	Continue Action = iota
+	// DetachTask stops tracing the task that reported the event.
+	DetachTask
+	// DetachAll stops tracing every task.
+	DetachAll
+)
+
+// Handler receives the engine's events, on the engine's thread. The task
+// that reported a syscall event stays stopped until Handle returns, so the
+// handler may read and change it through the Stop. The Event and its Call
+// are reused: a handler must copy what it keeps.
+type Handler interface {
+	Handle(ev *event.Event, st *Stop) Action
+	// Idle is called before the engine blocks to wait for its tracees:
+	// the moment to flush buffered output.
+	Idle()
+}
+
+// Config configures an Engine.
+type Config struct {
+	// Follow traces the threads and processes tracees create (-f).
+	Follow bool
+	// Decoder decodes syscalls; nil means strace's defaults.
+	Decoder *decode.Decoder
+	// Trace reports whether syscall nr of arch is shown; nil shows all.
+	Trace func(arch event.Arch, nr int) bool
+	// Handler receives the events.
+	Handler Handler
+}
+
+// Engine is one tracing session.
+type Engine struct {
+	cfg   Config
+	tasks map[int]*task
+
+	// spawned is the pid of the program Spawn started, 0 if none.
+	spawned int
+	// status is the spawned program's wait status once it ended.
+	status    unix.WaitStatus
+	statusSet bool
+
+	stopRequested atomic.Bool
+	detaching     bool
+
+	ev   event.Event
+	stop Stop
+	info syscallInfo
+	sig  [siginfoSize]byte
+	exit event.ExitStatus
+	sigv event.Signal
+}
+
+// task is one traced thread.
+type task struct {
+	tid, tgid int
+	// startup: the spawn stub, before the program's execve.
+	startup bool
+	// inCall: between a syscall's entry and exit stops.
+	inCall bool
+	// shown: the current call was decoded and reported.
+	shown bool
+	sc    *decode.Syscall
+	call  event.Call
+	mem   taskMemory
+	arch  event.Arch
+	// detaching: interrupted to be detached at its next stop.
+	detaching bool
+	// attached: attached to with Attach rather than spawned or followed.
+	attached bool
+}
+
+// New returns an Engine for cfg.
+func New(cfg Config) *Engine {
+	if cfg.Decoder == nil {
+		cfg.Decoder = decode.NewDecoder(decode.Options{}, nil)
+	}
+	e := &Engine{cfg: cfg, tasks: map[int]*task{}}
+	e.stop.e = e
+	return e
+}
+
+// options are the ptrace options for every tracee.
+func (e *Engine) options() uintptr {
+	opts := uintptr(optSysGood | optExec)
+	if e.cfg.Follow {
+		opts |= optFork | optVfork | optClone
+	}
+	return opts
+}
+
+func (e *Engine) addTask(tid, tgid int) *task {
+	t := &task{tid: tid, tgid: tgid}
+	t.mem.tid = tid
+	e.tasks[tid] = t
+	return t
+}
+
+// RequestStop asks a running engine to detach from every task and return.
+// It may be called from any goroutine; Wake must follow to interrupt a
+// wait in progress.
+func (e *Engine) RequestStop() { e.stopRequested.Store(true) }
+
+// ErrNothingTraced is returned by Run when there is no task to trace.
+var ErrNothingTraced = errors.New("no task to trace")
+
+// Run traces until every task has exited or been detached. It returns the
+// spawned program's wait status when there was one.
+func (e *Engine) Run() (unix.WaitStatus, error) {
+	if len(e.tasks) == 0 {
+		return 0, ErrNothingTraced
+	}
+	// Report the tasks Spawn and Attach started with, now that the
+	// handler is listening.
+	tids := make([]int, 0, len(e.tasks))
+	for tid := range e.tasks {
+		tids = append(tids, tid)
+	}
+	slices.Sort(tids)
+	for _, tid := range tids {
+		e.emitAttach(e.tasks[tid], 0)
+	}
+	for len(e.tasks) > 0 {
+		if e.stopRequested.Load() && !e.detaching {
+			e.detachAll()
+			if len(e.tasks) == 0 {
+				break
+			}
+		}
+		pid, ws, err := wait4(unix.WNOHANG)
+		if err == nil && pid == 0 {
+			e.cfg.Handler.Idle()
+			pid, ws, err = wait4(0)
+		}
+		if err != nil {
+			if err == unix.ECHILD {
+				break
+			}
+			return 0, err
+		}
+		e.dispatch(pid, ws)
+	}
+	e.cfg.Handler.Idle()
+	if e.spawned != 0 && !e.statusSet {
+		// Detached from a program we started: it runs on untraced, and
+		// gtrace waits for it as its parent would.
+		var ws unix.WaitStatus
+		for {
+			_, err := unix.Wait4(e.spawned, &ws, 0, nil)
+			if err != unix.EINTR {
+				break
+			}
+		}
+		e.status, e.statusSet = ws, true
+	}
+	return e.status, nil
+}
+
+// dispatch handles one wait4 report.
+func (e *Engine) dispatch(pid int, ws unix.WaitStatus) {
+	t := e.tasks[pid]
+	if t == nil {
+		if !ws.Stopped() {
+			// A child that is not a tracee ended: a waker, or the
+			// spawned program after we detached from it.
+			if pid == e.spawned {
+				e.status, e.statusSet = ws, true
+			}
+			return
+		}
+		// A new task's first stop can arrive before its creator's
+		// clone event: adopt it now.
+		t = e.adopt(pid, 0)
+	}
+	switch {
+	case ws.Exited() || ws.Signaled():
+		e.taskEnded(t, ws)
+	case ws.Stopped():
+		e.stopped(t, ws)
+	}
+}
+
+// adopt starts tracking a task created by a tracee.
+func (e *Engine) adopt(tid, parent int) *task {
+	t := e.addTask(tid, tgidOf(tid))
+	e.emitAttach(t, parent)
+	return t
+}
+
+func (e *Engine) stopped(t *task, ws unix.WaitStatus) {
+	sig := ws.StopSignal()
+	if sig == unix.SIGTRAP|0x80 {
+		e.syscallStop(t)
+		return
+	}
+	ev := int(ws) >> 16
+	switch {
+	case ev == eventStop:
+		e.eventStop(t, sig)
+	case ev == eventSeccomp:
+		e.syscallStop(t)
+	case ev != 0 && sig == unix.SIGTRAP:
+		e.ptraceEvent(t, ev)
+	default:
+		e.signalStop(t, sig)
+	}
+}
+
+// resume lets t run to its next stop, delivering sig.
+func (e *Engine) resume(t *task, sig int) {
+	if t.detaching {
+		e.release(t, sig)
+		return
+	}
+	if err := resumeSyscall(t.tid, sig); err != nil {
+		// The task died under us; its exit report follows.
+		return
+	}
+}
+
+// release detaches t, delivering sig, and forgets it.
+func (e *Engine) release(t *task, sig int) {
+	_ = detach(t.tid, sig)
+	delete(e.tasks, t.tid)
+	e.emitTask(event.KindDetach, t)
+}
+
+func (e *Engine) syscallStop(t *task) {
+	if err := getSyscallInfo(t.tid, &e.info); err != nil {
+		e.resume(t, 0)
+		return
+	}
+	switch e.info.Op {
+	case syscallInfoEntry, syscallInfoSeccomp:
+		e.syscallEntry(t)
+	case syscallInfoExit:
+		e.syscallExit(t)
+	default:
+		e.resume(t, 0)
+	}
+}
+
+func archOf(audit uint32) event.Arch {
+	switch audit {
+	case auditArchX86_64:
+		return event.ArchX86_64
+	case auditArchI386:
+		return event.ArchI386
+	}
+	return event.ArchUnknown
+}
+
+func (e *Engine) syscallEntry(t *task) {
+	arch := archOf(e.info.Arch)
+	nr := int(e.info.NrOrRval)
+	t.inCall = true
+	t.shown = false
+	sc := lookup(arch, nr)
+	t.sc = sc
+	if t.startup {
+		if sc == nil || sc.Flags&decode.Exec == 0 {
+			e.resume(t, 0)
+			return
+		}
+		t.startup = false
+	}
+	if arch != t.arch {
+		if t.arch != event.ArchUnknown || arch != event.ArchX86_64 {
+			e.emitNotice(t, personalityNotice(t.tgid, arch))
+		}
+		t.arch = arch
+	}
+	if e.cfg.Trace != nil && !e.cfg.Trace(arch, nr) {
+		e.resume(t, 0)
+		return
+	}
+	c := &t.call
+	c.Arch, c.Nr = arch, nr
+	c.Ret, c.Errno, c.Injected = 0, 0, false
+	c.RetVal, c.RetAux = event.Value{}, event.Value{}
+	c.Start, c.End = time.Now(), time.Time{}
+	e.cfg.Decoder.Entry(c, sc, &e.info.Args, &t.mem, t.tgid)
+	t.shown = true
+	if e.emitCall(event.KindSyscallEntry, t) != Continue {
+		return
+	}
+	if sc.Flags&decode.NoReturn != 0 {
+		// exit and exit_group do not come back: strace prints "= ?" at
+		// once.
+		decode.Unfinished(c)
+		t.shown = false
+		if e.emitCall(event.KindSyscallExit, t) != Continue {
+			return
+		}
+	}
+	e.resume(t, 0)
+}
+
+func (e *Engine) syscallExit(t *task) {
+	if !t.inCall || !t.shown {
+		t.inCall = false
+		e.resume(t, 0)
+		return
+	}
+	t.inCall = false
+	c := &t.call
+	c.End = time.Now()
+	e.cfg.Decoder.Exit(c, t.sc, int64(e.info.NrOrRval), &t.mem, t.tgid)
+	if e.emitCall(event.KindSyscallExit, t) != Continue {
+		return
+	}
+	e.resume(t, 0)
+}
+
+// lookup returns the table row for nr, or a row for an unknown syscall.
+func lookup(arch event.Arch, nr int) *decode.Syscall {
+	if tbl := decode.TableFor(arch); tbl != nil {
+		if sc := tbl.Lookup(nr); sc != nil {
+			return sc
+		}
+	}
+	return decode.Unknown(arch, nr)
+}
+
+func personalityNotice(pid int, arch event.Arch) string {
+	if arch == event.ArchI386 {
+		return "[ Process PID=" + itoa(pid) + " runs in 32 bit mode. ]"
+	}
+	return "[ Process PID=" + itoa(pid) + " runs in 64 bit mode. ]"
+}
+
+// eventStop handles PTRACE_EVENT_STOP: a group-stop (job control), or the
+// stop after attaching, PTRACE_INTERRUPT or the end of a group-stop.
+func (e *Engine) eventStop(t *task, sig unix.Signal) {
+	switch sig {
+	case unix.SIGSTOP, unix.SIGTSTP, unix.SIGTTIN, unix.SIGTTOU:
+		if t.startup {
+			// The spawn stub's own stop, seen as we seized it.
+			e.resume(t, 0)
+			return
+		}
+		if t.detaching {
+			// Detached in group-stop, the task stays stopped.
+			e.release(t, 0)
+			return
+		}
+		e.emitNotice(t, "--- stopped by "+decode.SignalName(int(sig))+" ---")
+		_ = listen(t.tid)
+	default:
+		e.resume(t, 0)
+	}
+}
+
+// ptraceEvent handles fork, vfork, clone, exec and exit event stops.
+func (e *Engine) ptraceEvent(t *task, ev int) {
+	switch ev {
+	case unix.PTRACE_EVENT_FORK, unix.PTRACE_EVENT_VFORK, unix.PTRACE_EVENT_CLONE:
+		if msg, err := eventMsg(t.tid); err == nil && e.tasks[int(msg)] == nil {
+			e.adopt(int(msg), t.tid)
+		}
+	case unix.PTRACE_EVENT_EXEC:
+		if msg, err := eventMsg(t.tid); err == nil && int(msg) != t.tid {
+			e.execInThread(t, int(msg))
+			t = e.tasks[t.tid]
+		}
+	}
+	e.resume(t, 0)
+}
+
+// execInThread handles an execve made by a thread other than the leader:
+// the thread took over the leader's tid, and the leader is gone.
+func (e *Engine) execInThread(leader *task, former int) {
+	th := e.tasks[former]
+	if th == nil {
+		return
+	}
+	if leader.inCall && leader.shown {
+		decode.Lost(&leader.call)
+		e.emitCall(event.KindSyscallExit, leader)
+	}
+	e.emitNotice(leader, "+++ superseded by execve in pid "+itoa(former)+" +++")
+	delete(e.tasks, former)
+	th.tid = leader.tid
+	th.mem.tid = leader.tid
+	th.attached = th.attached || leader.attached
+	e.tasks[leader.tid] = th
+}
+
+// signalStop handles a signal-delivery-stop: report the signal, then
+// deliver it.
+func (e *Engine) signalStop(t *task, sig unix.Signal) {
+	if t.startup && sig == unix.SIGCONT {
+		e.resume(t, 0) // the SIGCONT that released the spawn stub
+		return
+	}
+	if t.detaching {
+		e.release(t, int(sig))
+		return
+	}
+	e.sigv = event.Signal{Signo: int(sig), Name: decode.SignalName(int(sig))}
+	if getSiginfo(t.tid, &e.sig) == nil {
+		e.sigv.Info = decode.Siginfo(e.sig[:], event.ArchX86_64)
+	}
+	e.ev = event.Event{Kind: event.KindSignal, Time: time.Now(), PID: t.tgid, TID: t.tid, Signal: &e.sigv}
+	if e.handle(t) != Continue {
+		return
+	}
+	e.resume(t, int(sig))
+}
+
+// taskEnded handles a task's exit or death.
+func (e *Engine) taskEnded(t *task, ws unix.WaitStatus) {
+	if t.inCall && t.shown {
+		decode.Lost(&t.call)
+		e.emitCall(event.KindSyscallExit, t)
+	}
+	delete(e.tasks, t.tid)
+	if t.tid == e.spawned {
+		e.status, e.statusSet = ws, true
+	}
+	e.exit = event.ExitStatus{Code: ws.ExitStatus()}
+	if ws.Signaled() {
+		e.exit = event.ExitStatus{Signaled: true, Signo: int(ws.Signal()), Name: decode.SignalName(int(ws.Signal())), Core: ws.CoreDump()}
+	}
+	e.ev = event.Event{Kind: event.KindExit, Time: time.Now(), PID: t.tgid, TID: t.tid, Exit: &e.exit}
+	e.cfg.Handler.Handle(&e.ev, nil)
+}
+
+// detachAll interrupts every task so each is detached at its next stop.
+func (e *Engine) detachAll() {
+	e.detaching = true
+	for _, t := range e.tasks {
+		if t.detaching {
+			continue
+		}
+		t.detaching = true
+		if err := interrupt(t.tid); err == unix.ESRCH {
+			// Gone already, or stopped in a way that already reported.
+			continue
+		}
+	}
+}
+
+func (e *Engine) emitCall(kind event.Kind, t *task) Action {
+	e.ev = event.Event{Kind: kind, Time: time.Now(), PID: t.tgid, TID: t.tid, Call: &t.call}
+	return e.handle(t)
+}
+
+func (e *Engine) emitNotice(t *task, text string) {
+	e.ev = event.Event{Kind: event.KindNotice, Time: time.Now(), PID: t.tgid, TID: t.tid, Text: text}
+	e.handle(t)
+}
+
+func (e *Engine) emitAttach(t *task, parent int) {
+	e.ev = event.Event{Kind: event.KindAttach, Time: time.Now(), PID: t.tgid, TID: t.tid, Child: parent}
+	e.cfg.Handler.Handle(&e.ev, nil)
+}
+
+func (e *Engine) emitTask(kind event.Kind, t *task) {
+	e.ev = event.Event{Kind: kind, Time: time.Now(), PID: t.tgid, TID: t.tid}
+	e.cfg.Handler.Handle(&e.ev, nil)
+}
+
+// handle passes e.ev to the handler and carries out its answer. It
+// returns Continue when t is still stopped and traced.
+func (e *Engine) handle(t *task) Action {
+	e.stop.t = t
+	act := e.cfg.Handler.Handle(&e.ev, &e.stop)
+	e.stop.t = nil
+	switch act {
+	case DetachTask:
+		e.release(t, 0)
+	case DetachAll:
+		e.RequestStop()
+		e.release(t, 0)
+	}
+	return act
+}
+
+// Stop gives a handler access to the stopped task that reported an event.
+type Stop struct {
+	e *Engine
+	t *task
+}
+
+// Memory returns the task's memory.
+func (s *Stop) Memory() decode.Memory { return &s.t.mem }
+
+// Tasks reports how many tasks the engine traces now.
+func (e *Engine) Tasks() int { return len(e.tasks) }

@@ -1,0 +1,269 @@
+package ptrace
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// Errors from Spawn and Attach, to be checked with errors.Is.
+var (
+	ErrNoSuchProcess = errors.New("no such process")
+	ErrPermission    = errors.New("operation not permitted")
+	ErrSelf          = errors.New("gtrace cannot trace itself")
+	ErrZombie        = errors.New("process is a zombie")
+	ErrKernelThread  = errors.New("process is a kernel thread")
+	ErrTraced        = errors.New("process is already being traced")
+)
+
+// TraceError is a failure to trace one process.
+type TraceError struct {
+	PID  int
+	Op   string // "attach", "spawn"
+	Err  error
+	Hint string // what to do about it, if anything
+}
+
+func (e *TraceError) Error() string {
+	msg := e.Op + " " + strconv.Itoa(e.PID) + ": " + e.Err.Error()
+	if e.Hint != "" {
+		msg += " (" + e.Hint + ")"
+	}
+	return msg
+}
+
+func (e *TraceError) Unwrap() error { return e.Err }
+
+// Command is a program to spawn.
+type Command struct {
+	Path string   // resolved path of the executable
+	Argv []string // its argv, argv[0] included
+	Env  []string // its environment; nil means gtrace's own
+	Dir  string   // working directory; "" for gtrace's own
+	// Filter is the seccomp filter spec the stub installs, "" for none.
+	Filter string
+}
+
+// Spawn starts cmd stopped under the engine. It must be called on the
+// goroutine that will call Run; it locks that goroutine to its thread.
+func (e *Engine) Spawn(cmd Command) (int, error) {
+	runtime.LockOSThread()
+	self, err := os.Executable()
+	if err != nil {
+		return 0, fmt.Errorf("spawn: find own executable: %w", err)
+	}
+	env := cmd.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	pid, err := syscall.ForkExec(self, stubArgv(cmd.Filter, cmd.Path, cmd.Argv), &syscall.ProcAttr{
+		Dir:   cmd.Dir,
+		Env:   env,
+		Files: []uintptr{0, 1, 2},
+	})
+	if err != nil {
+		return 0, fmt.Errorf("spawn %s: %w", cmd.Path, err)
+	}
+	// The stub stops itself with SIGSTOP; wait for that before seizing.
+	var ws unix.WaitStatus
+	for {
+		_, err = unix.Wait4(pid, &ws, unix.WSTOPPED, nil)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil || !ws.Stopped() {
+		return 0, fmt.Errorf("spawn %s: stub did not start (status %#x): %v", cmd.Path, int(ws), err)
+	}
+	if err := seize(pid, e.options()|optExitKill); err != nil {
+		_ = unix.Kill(pid, unix.SIGKILL)
+		return 0, &TraceError{PID: pid, Op: "spawn", Err: classify(pid, err), Hint: hint(err)}
+	}
+	t := e.addTask(pid, pid)
+	t.startup = true
+	e.spawned = pid
+	if err := unix.Kill(pid, unix.SIGCONT); err != nil {
+		return 0, fmt.Errorf("spawn %s: %w", cmd.Path, err)
+	}
+	return pid, nil
+}
+
+// Attach seizes every thread of process pid and interrupts them, so that
+// tracing starts at their next stop. Like Spawn, it locks the calling
+// goroutine to its thread.
+func (e *Engine) Attach(pid int) error {
+	runtime.LockOSThread()
+	if pid == os.Getpid() {
+		return &TraceError{PID: pid, Op: "attach", Err: ErrSelf}
+	}
+	if err := checkAttachable(pid); err != nil {
+		return err
+	}
+	// Threads may appear while we attach: list until no new one shows up.
+	for round := 0; ; round++ {
+		tids, err := threads(pid)
+		if err != nil {
+			return &TraceError{PID: pid, Op: "attach", Err: classify(pid, err)}
+		}
+		added := 0
+		for _, tid := range tids {
+			if e.tasks[tid] != nil {
+				continue
+			}
+			if err := seize(tid, e.options()); err != nil {
+				if tid != pid && err == unix.ESRCH {
+					continue // the thread exited meanwhile
+				}
+				e.undoAttach(pid)
+				return &TraceError{PID: pid, Op: "attach", Err: classify(tid, err), Hint: hint(err)}
+			}
+			t := e.addTask(tid, pid)
+			t.attached = true
+			added++
+			if err := interrupt(tid); err != nil && err != unix.ESRCH {
+				e.undoAttach(pid)
+				return &TraceError{PID: pid, Op: "attach", Err: err}
+			}
+		}
+		if added == 0 || round > 100 {
+			return nil
+		}
+	}
+}
+
+// undoAttach detaches the threads of pid already seized.
+func (e *Engine) undoAttach(pid int) {
+	for tid, t := range e.tasks {
+		if t.tgid == pid {
+			_ = detach(tid, 0)
+			delete(e.tasks, tid)
+		}
+	}
+}
+
+// threads lists the thread ids of process pid.
+func threads(pid int) ([]int, error) {
+	entries, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, unix.ESRCH
+		}
+		return nil, err
+	}
+	tids := make([]int, 0, len(entries))
+	for _, d := range entries {
+		if tid, err := strconv.Atoi(d.Name()); err == nil {
+			tids = append(tids, tid)
+		}
+	}
+	return tids, nil
+}
+
+// checkAttachable explains why pid cannot be traced, before trying.
+func checkAttachable(pid int) error {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return &TraceError{PID: pid, Op: "attach", Err: ErrNoSuchProcess}
+	}
+	// Fields after the command name, which is in parentheses.
+	rest := string(stat)
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	fields := strings.Fields(rest)
+	if len(fields) > 6 {
+		if fields[0] == "Z" || fields[0] == "X" {
+			return &TraceError{PID: pid, Op: "attach", Err: ErrZombie}
+		}
+		if flags, err := strconv.ParseUint(fields[6], 10, 64); err == nil && flags&0x00200000 != 0 {
+			return &TraceError{PID: pid, Op: "attach", Err: ErrKernelThread}
+		}
+	}
+	if tracer := tracerPid(pid); tracer != 0 {
+		return &TraceError{PID: pid, Op: "attach", Err: ErrTraced, Hint: "traced by process " + strconv.Itoa(tracer)}
+	}
+	return nil
+}
+
+// tracerPid reads TracerPid from /proc/pid/status.
+func tracerPid(pid int) int {
+	status, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "TracerPid:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(v))
+			return n
+		}
+	}
+	return 0
+}
+
+// tgidOf reads the thread group id of a task from /proc.
+func tgidOf(tid int) int {
+	status, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status")
+	if err != nil {
+		return tid
+	}
+	for line := range strings.SplitSeq(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "Tgid:"); ok {
+			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+				return n
+			}
+		}
+	}
+	return tid
+}
+
+// classify maps a ptrace errno to the package's sentinel errors.
+func classify(pid int, err error) error {
+	switch err {
+	case unix.ESRCH:
+		return ErrNoSuchProcess
+	case unix.EPERM:
+		if tracerPid(pid) != 0 {
+			return ErrTraced
+		}
+		return ErrPermission
+	}
+	return err
+}
+
+// hint explains a permission failure.
+func hint(err error) string {
+	if err != unix.EPERM {
+		return ""
+	}
+	scope, _ := os.ReadFile("/proc/sys/kernel/yama/ptrace_scope")
+	s := strings.TrimSpace(string(scope))
+	switch {
+	case s == "1" || s == "2":
+		return "kernel.yama.ptrace_scope is " + s + "; run as root, give gtrace CAP_SYS_PTRACE, or set it to 0"
+	case s == "3":
+		return "kernel.yama.ptrace_scope is 3: ptrace is disabled until reboot"
+	case os.Geteuid() != 0:
+		return "tracing another user's process needs root or CAP_SYS_PTRACE"
+	}
+	return ""
+}
+
+// Wake interrupts a Run blocked in wait4, so that it notices
+// RequestStop: it starts a short-lived child of this process, whose exit
+// wait4 reports. It may be called from any goroutine.
+func Wake() error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	_, err = syscall.ForkExec(self, []string{wakeArg0}, &syscall.ProcAttr{Files: []uintptr{}})
+	return err
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
