@@ -157,7 +157,7 @@ func run(ctx context.Context, opts *Options) error {
 		Numbers: opts.Numbers,
 		// -qq hides the exit status lines.
 		HideExits: opts.Quiet > 1,
-		Time:    format.TimeOptions{Stamps: opts.Timestamps, Relative: opts.Relative, Durations: opts.Durations},
+		Time:      format.TimeOptions{Stamps: opts.Timestamps, Relative: opts.Relative, Durations: opts.Durations},
 	}
 	if opts.Output != "" && (opts.Follow > 0 || len(pids) > 1) {
 		sopts.Prefix = format.PrefixAlways

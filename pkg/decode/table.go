@@ -51,8 +51,8 @@ const (
 
 // Table is the syscall table of one architecture.
 type Table struct {
-	Arch event.Arch
-	rows []Syscall // indexed by number; rows with an empty Name are unused
+	Arch   event.Arch
+	rows   []Syscall // indexed by number; rows with an empty Name are unused
 	byName map[string]*Syscall
 }
 

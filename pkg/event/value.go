@@ -89,14 +89,14 @@ type Style struct {
 
 // Convenience constructors for the common kinds.
 
-func Int(v int64) Value      { return Value{Kind: VInt, N: uint64(v)} }
-func Uint(v uint64) Value    { return Value{Kind: VUint, N: v} }
-func Hex(v uint64) Value     { return Value{Kind: VHex, N: v} }
-func Oct(v uint64) Value     { return Value{Kind: VOct, N: v} }
-func Ptr(v uint64) Value     { return Value{Kind: VPtr, N: v} }
-func Fault(v uint64) Value   { return Value{Kind: VFault, N: v} }
-func Text(s string) Value    { return Value{Kind: VText, Text: s} }
-func FD(fd int64) Value      { return Value{Kind: VFD, N: uint64(fd)} }
+func Int(v int64) Value    { return Value{Kind: VInt, N: uint64(v)} }
+func Uint(v uint64) Value  { return Value{Kind: VUint, N: v} }
+func Hex(v uint64) Value   { return Value{Kind: VHex, N: v} }
+func Oct(v uint64) Value   { return Value{Kind: VOct, N: v} }
+func Ptr(v uint64) Value   { return Value{Kind: VPtr, N: v} }
+func Fault(v uint64) Value { return Value{Kind: VFault, N: v} }
+func Text(s string) Value  { return Value{Kind: VText, Text: s} }
+func FD(fd int64) Value    { return Value{Kind: VFD, N: uint64(fd)} }
 func Str(b []byte, trunc bool) Value {
 	return Value{Kind: VStr, Bytes: b, Trunc: trunc}
 }
