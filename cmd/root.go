@@ -159,8 +159,11 @@ func run(ctx context.Context, opts *Options) error {
 		HideExits: opts.Quiet > 1,
 		Time:      format.TimeOptions{Stamps: opts.Timestamps, Relative: opts.Relative, Durations: opts.Durations},
 	}
-	if opts.Output != "" && (opts.Follow > 0 || len(pids) > 1) {
+	switch {
+	case opts.Output != "" && opts.Follow > 0:
 		sopts.Prefix = format.PrefixAlways
+	case opts.Output != "":
+		sopts.Prefix = format.PrefixPlainAuto
 	}
 	var fm format.Formatter
 	if separate {

@@ -18,6 +18,9 @@ const (
 	// PrefixAlways prints "1234  " on every line, as strace does with -f
 	// and -o FILE.
 	PrefixAlways
+	// PrefixPlainAuto prints "1234  " while more than one task is traced
+	// (-o FILE when all threads of -p processes are traced without -f).
+	PrefixPlainAuto
 	// PrefixNever prints no prefix (one file per task).
 	PrefixNever
 )
@@ -152,7 +155,7 @@ func (f *Strace) interrupt(tid int) {
 func (f *Strace) startLine(ev *event.Event) {
 	f.line = f.line[:0]
 	switch {
-	case f.opts.Prefix == PrefixAlways:
+	case f.opts.Prefix == PrefixAlways, f.opts.Prefix == PrefixPlainAuto && f.tasks > 1:
 		f.line = appendPadded(f.line, ev.TID, 5, false)
 		f.line = append(f.line, ' ')
 	case f.opts.Prefix == PrefixAuto && f.tasks > 1:

@@ -1,0 +1,87 @@
+// Package e2e tests the gtrace command on real programs through the real
+// kernel, against strace where it is installed.
+package e2e
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/gtrace/gtrace/internal/difftest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	difftest.Cleanup()
+	os.Exit(code)
+}
+
+// differential is one program traced by strace and gtrace.
+type differential struct {
+	name string
+	argv func(t *testing.T) []string
+	// minLines is the least fraction of strace's normalised lines that
+	// gtrace must reproduce exactly.
+	minLines float64
+}
+
+func fixed(argv ...string) func(*testing.T) []string {
+	return func(*testing.T) []string { return argv }
+}
+
+func tracee(name string) func(*testing.T) []string {
+	return func(t *testing.T) []string { return []string{difftest.Tracee(t, name)} }
+}
+
+// minCalls is the least fraction of strace's syscall sequence, per
+// process, that gtrace must reproduce (the acceptance is 97%).
+const minCalls = 0.97
+
+var differentials = []differential{
+	{"ls", fixed("ls", "-l", "/"), 0.80},
+	{"cat", fixed("cat", "/etc/passwd"), 0.80},
+	{"cat-missing", fixed("cat", "/nonexistent/file"), 0.80},
+	{"sh-pipeline", fixed("sh", "-c", "echo hi | cat | wc -c"), 0.70},
+	{"threads", tracee("threads"), 0.70},
+	{"forks", tracee("forks"), 0.70},
+}
+
+// TestDifferential runs real programs under strace -f and gtrace -f and
+// compares the traces process by process.
+func TestDifferential(t *testing.T) {
+	strace := difftest.Strace(t)
+	gtrace := difftest.Gtrace(t)
+	for _, d := range differentials {
+		t.Run(d.name, func(t *testing.T) {
+			argv := d.argv(t)
+			want := difftest.Trace(t, strace, nil, argv...)
+			got := difftest.Trace(t, gtrace, nil, argv...)
+			if want.Code != got.Code {
+				t.Errorf("exit status: strace %d, gtrace %d", want.Code, got.Code)
+			}
+			if string(want.Stdout) != string(got.Stdout) {
+				t.Errorf("program output differs:\nstrace: %q\ngtrace: %q", want.Stdout, got.Stdout)
+			}
+			pw, pg := difftest.Parse(want.Trace), difftest.Parse(got.Trace)
+			c := difftest.Compare(pw, pg)
+			t.Logf("calls %d/%d (worst process %s %.3f), lines %d/%d",
+				c.Calls.Matched, c.Calls.Total, c.WorstProc, c.Worst, c.Lines.Matched, c.Lines.Total)
+			if c.Worst < minCalls {
+				t.Errorf("process %s: gtrace reproduces %.1f%% of strace's syscalls, want %.0f%%",
+					c.WorstProc, 100*c.Worst, 100*minCalls)
+			}
+			if r := c.Lines.Ratio(); r < d.minLines {
+				t.Errorf("gtrace reproduces %.1f%% of strace's lines exactly, want %.0f%%", 100*r, 100*d.minLines)
+			}
+			if t.Failed() || testing.Verbose() {
+				for name, lines := range pw.Procs {
+					missing, extra := difftest.Diff(lines, pg.Procs[name], 8)
+					if len(missing)+len(extra) > 0 {
+						t.Logf("process %s\n  strace only:\n    %s\n  gtrace only:\n    %s", name,
+							strings.Join(missing, "\n    "), strings.Join(extra, "\n    "))
+					}
+				}
+			}
+		})
+	}
+}
