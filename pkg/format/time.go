@@ -23,7 +23,7 @@ type clock struct{ last time.Time }
 func (c *clock) appendStamp(b []byte, t time.Time, o *TimeOptions) []byte {
 	if o.Relative {
 		d := time.Duration(0)
-		if !c.last.IsZero() {
+		if !c.last.IsZero() && t.After(c.last) {
 			d = t.Sub(c.last)
 		}
 		c.last = t
