@@ -1,6 +1,9 @@
 package decode
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Signal names of x86 Linux. Realtime signals are named as strace names
 // them: 32 is SIGRTMIN, 33 SIGRT_1, and so on up to 64.
@@ -47,7 +50,7 @@ func SignalByName(name string) (int, bool) {
 			return i, true
 		}
 	}
-	if rest, ok := cutPrefix(name, "SIGRTMIN+"); ok {
+	if rest, ok := strings.CutPrefix(name, "SIGRTMIN+"); ok {
 		if n, err := strconv.Atoi(rest); err == nil && sigRTMin+n <= sigRTMax {
 			return sigRTMin + n, true
 		}
@@ -59,11 +62,4 @@ func SignalByName(name string) (int, bool) {
 		return 29, true
 	}
 	return 0, false
-}
-
-func cutPrefix(s, prefix string) (string, bool) {
-	if len(s) >= len(prefix) && s[:len(prefix)] == prefix {
-		return s[len(prefix):], true
-	}
-	return s, false
 }
