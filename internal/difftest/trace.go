@@ -26,10 +26,17 @@ type Run struct {
 // argv; the trace is read from FILE.
 func Trace(t testing.TB, tool string, flags []string, argv ...string) Run {
 	t.Helper()
+	return TraceIn(t, "", tool, flags, argv...)
+}
+
+// TraceIn is Trace with the program started in directory dir.
+func TraceIn(t testing.TB, dir, tool string, flags []string, argv ...string) Run {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "trace")
 	args := append(append([]string{}, flags...), "-f", "-o", out, "--")
 	args = append(args, argv...)
 	cmd := exec.Command(tool, args...)
+	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = 10 * time.Second

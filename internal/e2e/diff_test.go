@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -44,6 +45,64 @@ var differentials = []differential{
 	{"sh-pipeline", fixed("sh", "-c", "echo hi | cat | wc -c"), 0.70},
 	{"threads", tracee("threads"), 0.70},
 	{"forks", tracee("forks"), 0.70},
+}
+
+// realPrograms are programs nobody here wrote, each in a fresh directory
+// prepared by setup.
+var realPrograms = []struct {
+	name  string
+	setup string // shell commands run in the directory first
+	argv  []string
+}{
+	{"coreutils", "printf 'b\\na\\n' > f", []string{"sh", "-c", "sort f | uniq -c; ls -l; wc -l f; cp f g; rm g; mkdir d; rmdir d"}},
+	{"git", "git init -q . && echo x > f && git add f", []string{"git", "status", "--short"}},
+	{"gcc", "printf 'int main(void){return 0;}\\n' > h.c", []string{"gcc", "-o", "h", "h.c"}},
+	{"python", "", []string{"python3", "-S", "-c", "import os; print(sorted(os.listdir('.')))"}},
+	{"sqlite", "", []string{"sqlite3", "db", "create table t(x); insert into t values (1),(2); select sum(x) from t;"}},
+}
+
+// TestRealPrograms is the acceptance test: on real programs gtrace -f
+// reproduces at least 97% of strace's syscall sequence, with the same exit
+// status and output.
+func TestRealPrograms(t *testing.T) {
+	strace := difftest.Strace(t)
+	gtrace := difftest.Gtrace(t)
+	for _, p := range realPrograms {
+		t.Run(p.name, func(t *testing.T) {
+			if _, err := exec.LookPath(p.argv[0]); err != nil {
+				t.Fatalf("%s is not installed (.ci/run installs it)", p.argv[0])
+			}
+			traces := map[string]difftest.Run{}
+			for _, tool := range []string{strace, gtrace} {
+				dir := t.TempDir()
+				if p.setup != "" {
+					setup := exec.Command("sh", "-c", p.setup)
+					setup.Dir = dir
+					if out, err := setup.CombinedOutput(); err != nil {
+						t.Fatalf("setup: %v\n%s", err, out)
+					}
+				}
+				traces[tool] = difftest.TraceIn(t, dir, tool, nil, p.argv...)
+			}
+			want, got := traces[strace], traces[gtrace]
+			if want.Code != got.Code {
+				t.Errorf("exit status: strace %d, gtrace %d", want.Code, got.Code)
+			}
+			if string(want.Stdout) != string(got.Stdout) {
+				t.Errorf("program output differs:\nstrace: %q\ngtrace: %q", want.Stdout, got.Stdout)
+			}
+			c := difftest.Compare(difftest.Parse(want.Trace), difftest.Parse(got.Trace))
+			t.Logf("calls %d/%d = %.1f%% (worst process %s %.1f%%), lines %d/%d = %.1f%%",
+				c.Calls.Matched, c.Calls.Total, 100*c.Calls.Ratio(), c.WorstProc, 100*c.Worst,
+				c.Lines.Matched, c.Lines.Total, 100*c.Lines.Ratio())
+			if c.Calls.Ratio() < minCalls {
+				t.Errorf("gtrace reproduces %.1f%% of strace's syscall sequence, want %.0f%%", 100*c.Calls.Ratio(), 100*minCalls)
+			}
+			if c.Worst < 0.9 {
+				t.Errorf("process %s: only %.1f%% of its syscalls", c.WorstProc, 100*c.Worst)
+			}
+		})
+	}
 }
 
 // TestDifferential runs real programs under strace -f and gtrace -f and
