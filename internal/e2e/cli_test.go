@@ -1,0 +1,223 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gtrace/gtrace/internal/difftest"
+)
+
+// TestSeparateFiles: -ff -o FILE writes FILE.PID for every task.
+func TestSeparateFiles(t *testing.T) {
+	gtrace := difftest.Gtrace(t)
+	prog := difftest.Tracee(t, "forks")
+	for _, flags := range [][]string{{"-ff"}, {"--ff"}} {
+		t.Run(flags[0], func(t *testing.T) {
+			dir := t.TempDir()
+			base := filepath.Join(dir, "trace")
+			cmd := exec.Command(gtrace, append(flags, "-o", base, prog)...)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			files, _ := filepath.Glob(base + ".*")
+			// forks starts 5 processes besides itself.
+			if len(files) != 6 {
+				t.Fatalf("got %d trace files, want 6: %v", len(files), files)
+			}
+			for _, f := range files {
+				b, _ := os.ReadFile(f)
+				lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+				if !strings.HasPrefix(lines[len(lines)-1], "+++ exited with ") {
+					t.Errorf("%s does not end with the task's exit:\n%s", f, b)
+				}
+				if bytes.Contains(b, []byte("[pid ")) {
+					t.Errorf("%s has pid prefixes:\n%s", f, b)
+				}
+			}
+		})
+	}
+	cmd := exec.Command(gtrace, "-ff", "true")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if code := difftest.ExitCode(t, cmd.Run()); code != 2 || !strings.Contains(stderr.String(), "-ff needs -o FILE") {
+		t.Errorf("-ff without -o: exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+// TestOutputDestinations: stderr by default, -o - is stdout, -o FILE.
+func TestOutputDestinations(t *testing.T) {
+	gtrace := difftest.Gtrace(t)
+	run := func(args ...string) (stdout, stderr string) {
+		cmd := exec.Command(gtrace, args...)
+		var o, e bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &o, &e
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, e.String())
+		}
+		return o.String(), e.String()
+	}
+	const line = `execve("/usr/bin/true", ["true"]`
+	if o, e := run("true"); !strings.Contains(e, line) || o != "" {
+		t.Errorf("default: stdout %q, stderr %q", o, e)
+	}
+	if o, e := run("-o", "-", "true"); !strings.Contains(o, line) || e != "" {
+		t.Errorf("-o -: stdout %q, stderr %q", o, e)
+	}
+	file := filepath.Join(t.TempDir(), "out")
+	if o, e := run("-o", file, "true"); o != "" || e != "" {
+		t.Errorf("-o FILE: stdout %q, stderr %q", o, e)
+	}
+	if b, _ := os.ReadFile(file); !strings.Contains(string(b), line) {
+		t.Errorf("-o FILE wrote %q", b)
+	}
+	cmd := exec.Command(gtrace, "-o", "/nonexistent/dir/out", "true")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if code := difftest.ExitCode(t, cmd.Run()); code != 1 || !regexp.MustCompile(`^gtrace: cannot open output: .*no such file or directory\n$`).MatchString(stderr.String()) {
+		t.Errorf("bad -o: exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+// TestQuiet: -q hides attach messages, -qq the exit lines too.
+func TestQuiet(t *testing.T) {
+	gtrace := difftest.Gtrace(t)
+	prog := difftest.Tracee(t, "forks")
+	for _, tt := range []struct {
+		flag              string
+		attached, exitted bool
+	}{{"", true, true}, {"-q", false, true}, {"-qq", false, false}} {
+		args := []string{"-f", prog}
+		if tt.flag != "" {
+			args = append([]string{tt.flag}, args...)
+		}
+		cmd := exec.Command(gtrace, args...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v", tt.flag, err)
+		}
+		if got := bytes.Contains(out, []byte("gtrace: Process ")); got != tt.attached {
+			t.Errorf("%q: attach messages shown = %v, want %v", tt.flag, got, tt.attached)
+		}
+		if got := bytes.Contains(out, []byte("+++ exited with")); got != tt.exitted {
+			t.Errorf("%q: exit lines shown = %v, want %v", tt.flag, got, tt.exitted)
+		}
+	}
+}
+
+// TestPipeIsTimely: a line reaches a pipe while the traced program is
+// still running, as with `gtrace ... 2>&1 | grep open`.
+func TestPipeIsTimely(t *testing.T) {
+	gtrace := difftest.Gtrace(t)
+	cmd := exec.Command(gtrace, "-f", "sh", "-c", "cat /etc/hostname >/dev/null; read x")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = stdin.Close(); _ = cmd.Wait() }()
+	found := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), `openat(AT_FDCWD, "/etc/hostname"`) {
+				found <- true
+				_, _ = io.Copy(io.Discard, stderr)
+				return
+			}
+		}
+		found <- false
+	}()
+	select {
+	case ok := <-found:
+		if !ok {
+			t.Fatal("the openat line never came")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the openat line did not reach the pipe while the program waited for input")
+	}
+}
+
+// TestSignalsDetachSpawned: SIGTERM or SIGHUP to gtrace detaches; the
+// program it started is left to finish, and gtrace exits with its status.
+func TestSignalsDetachSpawned(t *testing.T) {
+	gtrace := difftest.Gtrace(t)
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			marker := filepath.Join(t.TempDir(), "started")
+			cmd := exec.Command(gtrace, "-o", "/dev/null", "sh", "-c",
+				"trap '' INT; touch "+marker+"; sleep 0.3; echo finished; exit 3")
+			var stdout bytes.Buffer
+			cmd.Stdout = &stdout
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+				if _, err := os.Stat(marker); err == nil {
+					break
+				}
+				if time.Now().After(deadline) {
+					_ = cmd.Process.Kill()
+					t.Fatal("program never started")
+				}
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			code := difftest.ExitCode(t, cmd.Wait())
+			if code != 3 || stdout.String() != "finished\n" {
+				t.Errorf("exit %d (want 3), output %q (want %q)", code, stdout.String(), "finished\n")
+			}
+		})
+	}
+}
+
+// TestAttachSeveral: -p takes repeated flags and comma lists.
+func TestAttachSeveral(t *testing.T) {
+	gtrace := difftest.Gtrace(t)
+	var pids []string
+	for range 3 {
+		c := exec.Command("sleep", "30")
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = c.Process.Kill(); _ = c.Wait() }()
+		pids = append(pids, strconv.Itoa(c.Process.Pid))
+	}
+	cmd := exec.Command(gtrace, "-p", pids[0]+","+pids[1], "-p", pids[2])
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); strings.Count(stderr.String(), "attached") < 3; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("not all attached:\n%s", stderr.String())
+		}
+	}
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	if code := difftest.ExitCode(t, cmd.Wait()); code != 0 {
+		t.Errorf("exit %d:\n%s", code, stderr.String())
+	}
+	for _, pid := range pids {
+		if !strings.Contains(stderr.String(), "Process "+pid+" detached") {
+			t.Errorf("no detach message for %s:\n%s", pid, stderr.String())
+		}
+	}
+}
