@@ -159,6 +159,9 @@ func TestAttachDetach(t *testing.T) {
 			t.Errorf("thread %d left stopped after detach:\n%s", tid, status)
 		}
 	}
+	if trace, _ := os.ReadFile(out); !bytes.Contains(trace, []byte("restart_syscall(<... resuming interrupted clock_nanosleep ...>")) {
+		t.Errorf("the interrupted sleeps do not show as resumed:\n%s", trace)
+	}
 	for _, tid := range tids {
 		if !strings.Contains(stderr.String(), "Process "+strconv.Itoa(tid)+" attached") {
 			t.Errorf("no attach message for thread %d:\n%s", tid, stderr.String())
@@ -238,6 +241,30 @@ func TestExecInThread(t *testing.T) {
 		if !strings.Contains(r.Trace, want) {
 			t.Errorf("trace lacks %q:\n%s", want, r.Trace)
 		}
+	}
+	if strace, err := exec.LookPath("strace"); err == nil {
+		want := difftest.Trace(t, strace, nil, prog)
+		c := difftest.Compare(difftest.Parse(want.Trace), difftest.Parse(r.Trace))
+		if c.Calls.Ratio() < minCalls {
+			t.Errorf("gtrace reproduces %d/%d of strace's calls", c.Calls.Matched, c.Calls.Total)
+		}
+	}
+}
+
+// TestLeaderExit: the main thread exits first and stays a zombie while
+// another thread works on; everything is traced, as strace shows it.
+func TestLeaderExit(t *testing.T) {
+	gtrace := difftest.Gtrace(t)
+	prog := difftest.Tracee(t, "leaderexit")
+	r := difftest.Trace(t, gtrace, nil, prog)
+	if r.Code != 0 || string(r.Stdout) != "worker done\n" {
+		t.Fatalf("exit %d, output %q; stderr %s", r.Code, r.Stdout, r.Stderr)
+	}
+	if n := strings.Count(r.Trace, "getppid()"); n != 5 {
+		t.Errorf("%d getppid calls traced, want 5:\n%s", n, r.Trace)
+	}
+	if n := strings.Count(r.Trace, "+++ exited with 0 +++"); n != 2 {
+		t.Errorf("%d exit lines, want 2 (leader and worker):\n%s", n, r.Trace)
 	}
 	if strace, err := exec.LookPath("strace"); err == nil {
 		want := difftest.Trace(t, strace, nil, prog)

@@ -197,6 +197,13 @@ func Lost(c *event.Call) {
 	c.Phase = event.Lost
 }
 
+// Resuming shows c, a restart_syscall, as the call it resumes, as strace
+// does: restart_syscall(<... resuming interrupted nanosleep ...>).
+func Resuming(c *event.Call, name string) {
+	c.Args = append(c.Args[:0], event.Arg{Name: "resuming", Format: "text",
+		Val: event.Text("<... resuming interrupted " + name + " ...>")})
+}
+
 // Unknown returns a row for a syscall number the table does not have: it
 // prints as strace prints one, syscall_0x1c8(...), with six raw arguments.
 func Unknown(arch event.Arch, nr int) *Syscall {

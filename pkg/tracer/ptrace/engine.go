@@ -95,6 +95,11 @@ type task struct {
 	detaching bool
 	// attached: attached to with Attach rather than spawned or followed.
 	attached bool
+	// interrupted is the syscall an attached task was blocked in when
+	// it was interrupted (-1 if none): its restart_syscall prints it.
+	interrupted int
+	// attachStop: the task's next PTRACE_EVENT_STOP is its first.
+	attachStop bool
 }
 
 // New returns an Engine for cfg.
@@ -117,7 +122,7 @@ func (e *Engine) options() uintptr {
 }
 
 func (e *Engine) addTask(tid, tgid int) *task {
-	t := &task{tid: tid, tgid: tgid}
+	t := &task{tid: tid, tgid: tgid, interrupted: -1}
 	t.mem.tid = tid
 	e.tasks[tid] = t
 	return t
@@ -307,6 +312,12 @@ func (e *Engine) syscallEntry(t *task) {
 	c.RetVal, c.RetAux = event.Value{}, event.Value{}
 	c.Start, c.End = time.Now(), time.Time{}
 	e.cfg.Decoder.Entry(c, sc, &e.info.Args, &t.mem, t.tgid)
+	if t.interrupted >= 0 {
+		if sc.Name == "restart_syscall" {
+			decode.Resuming(c, lookup(arch, t.interrupted).Name)
+		}
+		t.interrupted = -1
+	}
 	t.shown = true
 	if e.emitCall(event.KindSyscallEntry, t) != Continue {
 		return
@@ -374,6 +385,10 @@ func (e *Engine) eventStop(t *task, sig unix.Signal) {
 		e.emitNotice(t, "--- stopped by "+decode.SignalName(int(sig))+" ---")
 		_ = listen(t.tid)
 	default:
+		if t.attachStop {
+			t.attachStop = false
+			t.interrupted = blockedIn(t.tid)
+		}
 		e.resume(t, 0)
 	}
 }

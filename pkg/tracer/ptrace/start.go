@@ -125,6 +125,7 @@ func (e *Engine) Attach(pid int) error {
 			}
 			t := e.addTask(tid, pid)
 			t.attached = true
+			t.attachStop = true
 			added++
 			if err := interrupt(tid); err != nil && err != unix.ESRCH {
 				e.undoAttach(pid)
@@ -204,6 +205,24 @@ func tracerPid(pid int) int {
 		}
 	}
 	return 0
+}
+
+// blockedIn returns the syscall a stopped task was in, from
+// /proc/TID/syscall, or -1.
+func blockedIn(tid int) int {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/syscall")
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return -1
+	}
+	nr, err := strconv.Atoi(f[0])
+	if err != nil {
+		return -1
+	}
+	return nr
 }
 
 // tgidOf reads the thread group id of a task from /proc.
