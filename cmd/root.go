@@ -197,6 +197,22 @@ func run(ctx context.Context, opts *Options) error {
 			t.Detach()
 		}
 	}()
+	// A closed output pipe must not kill gtrace (and with it, through
+	// PTRACE_O_EXITKILL, the program): writes fail with EPIPE instead and
+	// gtrace detaches. A handler, unlike SIG_IGN, is not inherited by the
+	// program.
+	pipes := make(chan os.Signal, 1)
+	signal.Notify(pipes, syscall.SIGPIPE)
+	defer signal.Stop(pipes)
+
+	var outErr error
+	outFailed := func(err error) bool {
+		if err == nil || outErr != nil {
+			return false
+		}
+		outErr = err
+		return true
+	}
 
 	msgs := &messages{io: opts.IO, fm: fm, quiet: opts.Quiet, attached: len(pids) > 0}
 	if la, ok := fm.(lineAware); ok && opts.Output == "" {
@@ -204,18 +220,25 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	err = t.Run(tracer.Hooks{
 		OnEvent: func(ev *event.Event) tracer.Action {
-			if msgs.filter(ev) {
-				_ = fm.Write(ev)
+			if msgs.filter(ev) && outFailed(fm.Write(ev)) {
+				return tracer.DetachAll
 			}
 			return tracer.Continue
 		},
-		OnIdle: func() { _ = fm.Flush() },
+		OnIdle: func() {
+			if outFailed(fm.Flush()) {
+				t.Detach()
+			}
+		},
 	})
-	if endErr := fm.End(); err == nil {
-		err = endErr
+	if endErr := fm.End(); outErr == nil {
+		outErr = endErr
 	}
 	if err != nil {
 		return err
+	}
+	if outErr != nil && !errors.Is(outErr, syscall.EPIPE) {
+		return fmt.Errorf("write trace: %w", outErr)
 	}
 	status, _ := t.Wait()
 	if len(pids) == 0 && status.Code != 0 {

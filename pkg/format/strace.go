@@ -60,6 +60,8 @@ type Strace struct {
 	clock clock
 	// later holds what waits for the current line to end (AtLineEnd).
 	later []func()
+	// err is the first write error; once set, the output is lost.
+	err error
 }
 
 // AtLineEnd runs fn once no line is half-written: at once, or when the
@@ -129,7 +131,7 @@ func (f *Strace) Write(ev *event.Event) error {
 		f.put(ev.Text)
 		f.put("\n")
 	}
-	return nil
+	return f.err
 }
 
 func (f *Strace) endTask(tid int) {
@@ -293,12 +295,16 @@ func (f *Strace) exitStatus(x *event.ExitStatus) {
 }
 
 func (f *Strace) put(s string) {
-	_, _ = f.w.WriteString(s)
+	if _, err := f.w.WriteString(s); err != nil && f.err == nil {
+		f.err = err
+	}
 	f.col = column0(f.col, s)
 }
 
 func (f *Strace) putBytes(b []byte) {
-	_, _ = f.w.Write(b)
+	if _, err := f.w.Write(b); err != nil && f.err == nil {
+		f.err = err
+	}
 	f.col = column0(f.col, b)
 }
 
