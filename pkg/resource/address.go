@@ -2,6 +2,7 @@ package resource
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/gtrace/gtrace/pkg/event"
 )
@@ -93,9 +94,9 @@ func Address(v *event.Value) string {
 }
 
 // scalarText is the plain text of a decoded scalar: a string's bytes, a
-// number's digits, or the meaningful argument of a call rendering
-// (htons(8080) → 8080, inet_addr("1.2.3.4") → 1.2.3.4,
-// inet_pton(AF_INET6, "::1", &sin6_addr) → ::1).
+// number's digits, or the meaningful argument of a call rendering, which
+// the decoder gives as text (htons(8080) → 8080, inet_addr("1.2.3.4") →
+// 1.2.3.4, inet_pton(AF_INET6, "::1", &sin6_addr) → ::1).
 func scalarText(v *event.Value) string {
 	switch v.Kind {
 	case event.VStr:
@@ -104,15 +105,22 @@ func scalarText(v *event.Value) string {
 		return strconv.FormatInt(int64(v.N), 10)
 	case event.VUint:
 		return strconv.FormatUint(v.N, 10)
-	case event.VCall:
-		for i := range v.Elems {
-			if v.Elems[i].Kind == event.VStr {
-				return string(v.Elems[i].Bytes)
-			}
-		}
-		if len(v.Elems) > 0 {
-			return scalarText(&v.Elems[0])
+	}
+	return callArgument(string(v.AppendStrace(nil, &event.Style{})))
+}
+
+// callArgument takes "f(args)" apart: the first quoted argument, or all
+// of args when none is quoted. Other text is returned as it is.
+func callArgument(s string) string {
+	open := strings.IndexByte(s, '(')
+	if open <= 0 || !strings.HasSuffix(s, ")") {
+		return s
+	}
+	args := s[open+1 : len(s)-1]
+	if _, rest, ok := strings.Cut(args, `"`); ok {
+		if q, _, ok := strings.Cut(rest, `"`); ok {
+			return q
 		}
 	}
-	return string(v.AppendStrace(nil, &event.Style{}))
+	return args
 }

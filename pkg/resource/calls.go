@@ -313,12 +313,12 @@ func (x *ctx) endpoints(r *Resource, fd int) {
 }
 
 func bind(x *ctx) {
-	r := x.use(x.fd(0), OpBind, 0)
-	if r == nil || !x.ok() {
-		return
+	fd := x.fd(0)
+	if r := x.resource(fd); r != nil && x.ok() {
+		r.Local = x.addrArg(1)
+		x.endpoints(r, fd)
 	}
-	r.Local = x.addrArg(1)
-	x.endpoints(r, x.fd(0))
+	x.use(fd, OpBind, 0)
 }
 
 func connect(x *ctx) {
@@ -340,8 +340,9 @@ func connect(x *ctx) {
 const einprogress = 115
 
 func accept(x *ctx) {
-	lfd := x.fd(0)
-	l := x.use(lfd, OpAccept, 0)
+	// The listening socket counts the call; OnAccept is the new
+	// connection's.
+	l := x.use(x.fd(0), OpOther, 0)
 	if !x.ok() {
 		return
 	}

@@ -173,7 +173,7 @@ func (r *Resource) IsOpen() bool { return r.refs > 0 }
 func (r *Resource) String() string {
 	if r.Kind != Socket {
 		if r.Path == "" {
-			return r.Kind.String() + " fd " + strconv.Itoa(r.Opened.FD)
+			return "fd " + strconv.Itoa(r.Opened.FD)
 		}
 		return r.Path
 	}

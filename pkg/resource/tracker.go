@@ -453,7 +453,7 @@ func (t *Tracker) release(tb *table, fd int, ev *event.Event, c *event.Call) {
 // open (EBADF); Linux frees it even when close reports EINTR or EIO.
 func (x *ctx) closeFD(fd int) {
 	if s := x.tb.fds[fd]; s != nil {
-		x.countOnly(s.res)
+		x.countClose(s.res)
 	}
 	if x.c.Errno == syscall.EBADF {
 		return
@@ -461,10 +461,11 @@ func (x *ctx) closeFD(fd int) {
 	x.t.release(x.tb, fd, x.ev, x.c)
 }
 
-// countOnly records the current call in r's statistics without an
-// operation hook (close's own hook is OnClose, called on release).
-func (x *ctx) countOnly(r *Resource) {
+// countClose records a close call in r's statistics without a hook:
+// OnClose is called when the resource's last descriptor goes.
+func (x *ctx) countClose(r *Resource) {
 	st := &r.Stats
+	st.Ops[OpClose]++
 	failed := x.c.Errno != 0
 	if failed {
 		st.Errors++
