@@ -304,7 +304,7 @@ func (f *JSON) symbols(v *event.Value) {
 		j.elem()
 		j.b = appendJSONString(j.b, n)
 	}
-	if rest != 0 || len(names) == 0 {
+	if rest != 0 {
 		j.elem()
 		j.b = appendJSONString(j.b, event.AppendHex(nil, rest))
 	}

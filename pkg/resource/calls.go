@@ -76,7 +76,6 @@ var transfers = map[string][2]int{
 var simple = map[string]OpKind{
 	"lseek": OpSeek, "_llseek": OpSeek,
 	"fstat": OpStat, "fstat64": OpStat, "fstatfs": OpStat, "fstatfs64": OpStat,
-	"listen": OpListen,
 }
 
 func init() {
@@ -100,11 +99,7 @@ func init() {
 		}
 	}
 	for name, op := range simple {
-		handlers[name] = func(x *ctx) {
-			if r := x.use(x.fd(0), op, 0); r != nil && op == OpListen && x.ok() {
-				r.Listening = true
-			}
-		}
+		handlers[name] = func(x *ctx) { x.use(x.fd(0), op, 0) }
 	}
 	for name, cr := range creators {
 		handlers[name] = func(x *ctx) {
@@ -147,6 +142,7 @@ func init() {
 	handlers["socket"] = socket
 	handlers["socketpair"] = socketpair
 	handlers["bind"] = bind
+	handlers["listen"] = listen
 	handlers["connect"] = connect
 	handlers["ioctl"] = ioctl
 	handlers["dup"] = func(x *ctx) { x.dup(x.fd(0), x.retFD(), false) }
@@ -319,6 +315,17 @@ func bind(x *ctx) {
 		x.endpoints(r, fd)
 	}
 	x.use(fd, OpBind, 0)
+}
+
+// listen marks a socket listening. Its local address is asked for again:
+// a socket bound to port 0 has its port now, and /proc lists it.
+func listen(x *ctx) {
+	fd := x.fd(0)
+	if r := x.resource(fd); r != nil && x.ok() {
+		r.Listening = true
+		x.endpoints(r, fd)
+	}
+	x.use(fd, OpListen, 0)
 }
 
 func connect(x *ctx) {
