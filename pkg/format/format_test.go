@@ -3,6 +3,7 @@ package format
 import (
 	"bytes"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -308,3 +309,28 @@ type fakeT struct {
 
 func (f *fakeT) Helper()               {}
 func (f *fakeT) Errorf(string, ...any) { f.failed = true }
+
+// BenchmarkFormatters measures each formatter on the fixture's events.
+func BenchmarkFormatters(b *testing.B) {
+	evs := fixture()
+	kinds, _ := ParseGroup("all")
+	for name, newFm := range map[string]func(w io.Writer) Formatter{
+		"strace":       func(w io.Writer) Formatter { return NewStrace(w, StraceOptions{}) },
+		"strace-color": func(w io.Writer) Formatter { return NewStrace(w, StraceOptions{Color: NewPalette()}) },
+		"human":        func(w io.Writer) Formatter { return NewHuman(w, HumanOptions{}) },
+		"json":         func(w io.Writer) Formatter { return NewJSON(w, JSONOptions{}) },
+		"group":        func(w io.Writer) Formatter { return NewGrouped(w, GroupOptions{Kinds: kinds}) },
+		"summary":      func(w io.Writer) Formatter { return NewSummary(w, SummaryOptions{}) },
+	} {
+		b.Run(name, func(b *testing.B) {
+			fm := newFm(io.Discard)
+			for b.Loop() {
+				for _, ev := range evs {
+					_ = fm.Write(ev)
+				}
+				_ = fm.End()
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(evs)), "ns/event")
+		})
+	}
+}

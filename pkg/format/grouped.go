@@ -197,10 +197,7 @@ func (g *Grouped) appendTime(b []byte, t time.Time) []byte {
 // reportJSON prints a report as one JSON object of type "resource".
 func (g *Grouped) reportJSON(r *resource.Resource) {
 	j := &g.j
-	j.reset()
-	j.open()
-	j.int("v", SchemaVersion)
-	j.str("type", "resource")
+	j.begin("resource")
 	j.str("kind", r.Kind.String())
 	j.int("id", int64(r.ID))
 	j.str("name", r.String())
@@ -247,8 +244,7 @@ func (g *Grouped) reportJSON(r *resource.Resource) {
 	j.int("bytes_read", r.Stats.BytesRead)
 	j.int("bytes_written", r.Stats.BytesWritten)
 	j.int("time_ns", int64(r.Stats.Time))
-	j.close()
-	j.b = append(j.b, '\n')
+	j.finish()
 	_, _ = g.w.Write(j.b)
 }
 

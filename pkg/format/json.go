@@ -57,22 +57,7 @@ func (f *JSON) Write(ev *event.Event) error {
 
 func (f *JSON) object(ev *event.Event) {
 	j := &f.j
-	j.reset()
-	j.open()
-	j.int("v", SchemaVersion)
-	j.str("type", ev.Kind.String())
-	j.key("time")
-	j.b = appendJSONTime(j.b, ev.Time)
-	if f.opts.Time.Relative {
-		var d time.Duration
-		if !f.clock.last.IsZero() {
-			d = ev.Time.Sub(f.clock.last)
-		}
-		f.clock.last = ev.Time
-		j.int("rel_ns", int64(d))
-	}
-	j.int("pid", int64(ev.PID))
-	j.int("tid", int64(ev.TID))
+	f.header(ev.Kind.String(), ev)
 	switch ev.Kind {
 	case event.KindSyscallExit:
 		f.call(ev)
@@ -99,12 +84,29 @@ func (f *JSON) object(ev *event.Event) {
 	case event.KindNotice:
 		j.str("text", ev.Text)
 	}
-	j.close()
-	j.b = append(j.b, '\n')
+	j.finish()
 	_, _ = f.w.Write(j.b)
 	if ev.Kind == event.KindSyscallExit && isExec(ev.Call) {
 		f.exec(ev)
 	}
+}
+
+// header begins an event's object: type, time, task.
+func (f *JSON) header(typ string, ev *event.Event) {
+	j := &f.j
+	j.begin(typ)
+	j.key("time")
+	j.b = appendJSONTime(j.b, ev.Time)
+	if f.opts.Time.Relative {
+		var d time.Duration
+		if !f.clock.last.IsZero() {
+			d = ev.Time.Sub(f.clock.last)
+		}
+		f.clock.last = ev.Time
+		j.int("rel_ns", int64(d))
+	}
+	j.int("pid", int64(ev.PID))
+	j.int("tid", int64(ev.TID))
 }
 
 // call writes a syscall's members.
@@ -155,14 +157,7 @@ func (f *JSON) call(ev *event.Event) {
 // program the task now runs.
 func (f *JSON) exec(ev *event.Event) {
 	j := &f.j
-	j.reset()
-	j.open()
-	j.int("v", SchemaVersion)
-	j.str("type", "exec")
-	j.key("time")
-	j.b = appendJSONTime(j.b, ev.Time)
-	j.int("pid", int64(ev.PID))
-	j.int("tid", int64(ev.TID))
+	f.header("exec", ev)
 	for i := range ev.Call.Args {
 		a := &ev.Call.Args[i]
 		switch {
@@ -174,8 +169,7 @@ func (f *JSON) exec(ev *event.Event) {
 			f.value(&a.Val, ev.TID)
 		}
 	}
-	j.close()
-	j.b = append(j.b, '\n')
+	j.finish()
 	_, _ = f.w.Write(j.b)
 }
 

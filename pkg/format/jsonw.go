@@ -14,6 +14,21 @@ type jsonw struct {
 
 func (w *jsonw) reset() { w.b, w.first = w.b[:0], true }
 
+// begin starts a new top-level object of the given type, with the
+// schema version.
+func (w *jsonw) begin(typ string) {
+	w.reset()
+	w.open()
+	w.int("v", SchemaVersion)
+	w.str("type", typ)
+}
+
+// finish ends a top-level object and its line.
+func (w *jsonw) finish() {
+	w.close()
+	w.b = append(w.b, '\n')
+}
+
 // sep writes the comma before a member or element that is not the first.
 func (w *jsonw) sep() {
 	if !w.first {

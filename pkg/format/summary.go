@@ -242,10 +242,7 @@ func (s *Summary) row(w [5]int, pct float64, t time.Duration, avg, calls, errors
 
 func (s *Summary) writeJSON(arch event.Arch, rows []*sumRow) {
 	var j jsonw
-	j.reset()
-	j.open()
-	j.int("v", SchemaVersion)
-	j.str("type", "summary")
+	j.begin("summary")
 	j.str("arch", arch.String())
 	t := totals(rows)
 	j.key("syscalls")
@@ -269,7 +266,6 @@ func (s *Summary) writeJSON(arch event.Arch, rows []*sumRow) {
 	j.uint("errors", t.errors)
 	j.int("time_ns", int64(t.time))
 	j.close()
-	j.close()
-	j.b = append(j.b, '\n')
+	j.finish()
 	_, _ = s.w.Write(j.b)
 }
