@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gtrace/gtrace/pkg/categories"
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
 	"github.com/gtrace/gtrace/pkg/resource"
@@ -37,11 +38,18 @@ type JSON struct {
 	j     jsonw
 	fds   *resource.Tracker
 	clock clock
+	// cats caches each category set's JSON array; scratch renders
+	// values as strace text before they are quoted.
+	cats    map[categories.Set][]byte
+	scratch []byte
 }
 
 // NewJSON returns a JSON printer writing to w.
 func NewJSON(w io.Writer, opts JSONOptions) *JSON {
-	return &JSON{w: newWriter(w), opts: opts, fds: resource.New(resource.Options{Resolver: opts.Resolver})}
+	return &JSON{
+		w: newWriter(w), opts: opts, cats: map[categories.Set][]byte{},
+		fds: resource.New(resource.Options{Resolver: opts.Resolver}),
+	}
 }
 
 // Write implements Formatter.
@@ -116,7 +124,20 @@ func (f *JSON) call(ev *event.Event) {
 	j.str("name", c.Name)
 	j.int("nr", int64(c.Nr))
 	j.str("arch", c.Arch.String())
-	j.strs("cats", c.Cats.List())
+	j.key("cats")
+	cats, ok := f.cats[c.Cats]
+	if !ok {
+		var cj jsonw
+		cj.openArray()
+		for _, name := range c.Cats.List() {
+			cj.elem()
+			cj.b = appendJSONString(cj.b, name)
+		}
+		cj.closeArray()
+		cats = cj.b
+		f.cats[c.Cats] = cats
+	}
+	j.b = append(j.b, cats...)
 	j.key("args")
 	j.openArray()
 	for i := range c.Args {
@@ -186,17 +207,17 @@ func (f *JSON) value(v *event.Value, tid int) {
 	case event.VUint, event.VOct:
 		j.b = appendUint(j.b, v.N)
 	case event.VHex:
-		j.b = appendJSONString(j.b, event.AppendHex(nil, v.N))
+		j.b = appendHexString(j.b, v.N)
 	case event.VPtr:
 		if v.N == 0 {
 			j.b = append(j.b, "null"...)
 		} else {
-			j.b = appendJSONString(j.b, event.AppendHex(nil, v.N))
+			j.b = appendHexString(j.b, v.N)
 		}
 	case event.VFault:
 		j.open()
 		j.key("fault")
-		j.b = appendJSONString(j.b, event.AppendHex(nil, v.N))
+		j.b = appendHexString(j.b, v.N)
 		j.close()
 	case event.VFD:
 		f.fd(v, tid)
@@ -252,7 +273,8 @@ func (f *JSON) value(v *event.Value, tid int) {
 		j.closeArray()
 		j.close()
 	default: // VText, VNone
-		j.b = appendJSONString(j.b, v.AppendStrace(nil, &event.Style{}))
+		f.scratch = v.AppendStrace(f.scratch[:0], &event.Style{})
+		j.b = appendJSONString(j.b, f.scratch)
 	}
 }
 
@@ -281,7 +303,7 @@ func (f *JSON) fd(v *event.Value, tid int) {
 func (f *JSON) symbols(v *event.Value) {
 	j := &f.j
 	if v.Syms == nil {
-		j.b = appendJSONString(j.b, event.AppendHex(nil, v.N))
+		j.b = appendHexString(j.b, v.N)
 		return
 	}
 	names, rest := v.Syms.Names(v.N)
@@ -300,7 +322,7 @@ func (f *JSON) symbols(v *event.Value) {
 	}
 	if rest != 0 {
 		j.elem()
-		j.b = appendJSONString(j.b, event.AppendHex(nil, rest))
+		j.b = appendHexString(j.b, rest)
 	}
 	j.closeArray()
 }
@@ -310,6 +332,14 @@ func (f *JSON) Flush() error { return f.w.Flush() }
 
 // End implements Formatter.
 func (f *JSON) End() error { return f.w.Flush() }
+
+// appendHexString appends v as a JSON string "0x...", which needs no
+// escaping.
+func appendHexString(b []byte, v uint64) []byte {
+	b = append(b, '"')
+	b = event.AppendHex(b, v)
+	return append(b, '"')
+}
 
 // appendJSONTime appends t as an RFC 3339 string with nanoseconds.
 func appendJSONTime(b []byte, t time.Time) []byte {

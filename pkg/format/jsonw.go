@@ -78,17 +78,6 @@ func (w *jsonw) bool(k string, v bool) {
 	w.b = strconv.AppendBool(w.b, v)
 }
 
-// strs writes a member holding an array of strings.
-func (w *jsonw) strs(k string, vs []string) {
-	w.key(k)
-	w.openArray()
-	for _, v := range vs {
-		w.elem()
-		w.b = appendJSONString(w.b, v)
-	}
-	w.closeArray()
-}
-
 const jsonHex = "0123456789abcdef"
 
 // appendJSONString appends s as a JSON string. Bytes that are not UTF-8
