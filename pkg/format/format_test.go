@@ -133,6 +133,10 @@ func TestGolden(t *testing.T) {
 			kinds, _ := ParseGroup("file")
 			return NewGrouped(w, GroupOptions{Kinds: kinds, Time: TimeOptions{Stamps: 3}})
 		}},
+		{"group-color.golden", func(w *bytes.Buffer) Formatter {
+			kinds, _ := ParseGroup("all")
+			return NewGrouped(w, GroupOptions{Kinds: kinds, Color: NewPalette(), Time: TimeOptions{Stamps: 1}})
+		}},
 		{"group-json.golden", func(w *bytes.Buffer) Formatter {
 			kinds, _ := ParseGroup("all")
 			return NewGrouped(w, GroupOptions{Kinds: kinds, JSON: true})
@@ -164,6 +168,7 @@ func TestNoRawControlBytes(t *testing.T) {
 		"human-color":  func(w *bytes.Buffer) Formatter { return NewHuman(w, HumanOptions{Color: NewPalette()}) },
 		"json":         func(w *bytes.Buffer) Formatter { return NewJSON(w, JSONOptions{}) },
 		"group":        func(w *bytes.Buffer) Formatter { return NewGrouped(w, GroupOptions{Kinds: kinds}) },
+		"group-color":  func(w *bytes.Buffer) Formatter { return NewGrouped(w, GroupOptions{Kinds: kinds, Color: NewPalette()}) },
 	} {
 		out := render(t, newFm)
 		for i := 0; i < len(out); i++ {
@@ -223,19 +228,30 @@ func TestUseColor(t *testing.T) {
 	}
 }
 
-// TestStraceColorSameText checks that colour only adds escape sequences:
-// stripped of them, coloured strace output is the plain output, columns
-// included.
-func TestStraceColorSameText(t *testing.T) {
-	plain := render(t, func(w *bytes.Buffer) Formatter { return NewStrace(w, StraceOptions{Time: allTimes}) })
-	colored := render(t, func(w *bytes.Buffer) Formatter {
-		return NewStrace(w, StraceOptions{Time: allTimes, Color: NewPalette()})
-	})
-	if bytes.Equal(plain, colored) {
-		t.Fatal("coloured output has no colour")
-	}
-	if stripped := stripSGR(colored); !bytes.Equal(stripped, plain) {
-		t.Errorf("coloured output without its escapes:\n%s\nplain:\n%s", stripped, plain)
+// TestColorSameText checks that colour only adds escape sequences:
+// stripped of them, coloured output is the plain output, strace's
+// columns included.
+func TestColorSameText(t *testing.T) {
+	kinds, _ := ParseGroup("all")
+	for name, newFm := range map[string]func(w *bytes.Buffer, p *Palette) Formatter{
+		"strace": func(w *bytes.Buffer, p *Palette) Formatter {
+			return NewStrace(w, StraceOptions{Time: allTimes, Color: p})
+		},
+		"human": func(w *bytes.Buffer, p *Palette) Formatter {
+			return NewHuman(w, HumanOptions{Time: allTimes, Color: p})
+		},
+		"group": func(w *bytes.Buffer, p *Palette) Formatter {
+			return NewGrouped(w, GroupOptions{Kinds: kinds, Color: p})
+		},
+	} {
+		plain := render(t, func(w *bytes.Buffer) Formatter { return newFm(w, nil) })
+		colored := render(t, func(w *bytes.Buffer) Formatter { return newFm(w, NewPalette()) })
+		if bytes.Equal(plain, colored) {
+			t.Errorf("%s: coloured output has no colour", name)
+		}
+		if stripped := stripSGR(colored); !bytes.Equal(stripped, plain) {
+			t.Errorf("%s: coloured output without its escapes:\n%s\nplain:\n%s", name, stripped, plain)
+		}
 	}
 }
 

@@ -34,8 +34,7 @@ type GroupOptions struct {
 	Kinds []resource.Kind
 	// JSON prints each report as one JSON object.
 	JSON bool
-	// Time chooses how moments print: -ttt as epoch seconds, otherwise
-	// the time of day with microseconds.
+	// Time chooses how moments print: -t, -tt (the default) or -ttt.
 	Time  TimeOptions
 	Color *Palette
 	// Resolver names sockets' endpoints and inherited descriptors; nil
@@ -182,16 +181,18 @@ func (g *Grouped) appendStamp(b []byte, s *resource.Stamp) []byte {
 	return append(b, ')')
 }
 
-// appendTime appends a moment: epoch seconds with -ttt, else the time of
-// day with microseconds.
+// appendTime appends a moment as -t (seconds), -tt (microseconds, the
+// default) or -ttt (epoch seconds) print it.
 func (g *Grouped) appendTime(b []byte, t time.Time) []byte {
-	o := TimeOptions{Stamps: 2}
-	if g.opts.Time.Stamps == 3 {
-		o.Stamps = 3
+	o := TimeOptions{Stamps: g.opts.Time.Stamps}
+	if o.Stamps == 0 {
+		o.Stamps = 2
 	}
 	var c clock
-	b = c.appendStamp(b, t, &o, g.opts.Color)
-	return b[:len(b)-1] // the stamp ends with the space that starts a line's text
+	b = g.opts.Color.open(b, event.TokTime)
+	b = c.appendBareStamp(b, t, &o)
+	b = b[:len(b)-1] // the stamp ends with the space that starts a line's text
+	return g.opts.Color.close(b, event.TokTime)
 }
 
 // reportJSON prints a report as one JSON object of type "resource".

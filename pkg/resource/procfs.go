@@ -55,28 +55,36 @@ func (p ProcResolver) Endpoints(pid, fd int) (local, remote string, ok bool) {
 // inetEndpoints finds the socket with the given inode in a /proc/net/tcp
 // style table: "sl local rem st tx:rx tr:when retrnsmt uid timeout inode".
 func inetEndpoints(file, inode string) (local, remote string, ok bool) {
+	fields := findRow(file, 9, inode)
+	if fields == nil {
+		return "", "", false
+	}
+	local, lok := procAddr(fields[1])
+	remote, rok := procAddr(fields[2])
+	if !lok || !rok {
+		return "", "", false
+	}
+	if strings.HasSuffix(remote, ":0") && (strings.HasPrefix(remote, "0.0.0.0:") || strings.HasPrefix(remote, "[::]:")) {
+		remote = "" // not connected
+	}
+	return local, remote, true
+}
+
+// findRow returns the fields of the first line of a /proc/net table
+// whose column col is inode.
+func findRow(file string, col int, inode string) []string {
 	f, err := os.Open(file)
 	if err != nil {
-		return "", "", false
+		return nil
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 10 || fields[9] != inode {
-			continue
+		if fields := strings.Fields(sc.Text()); len(fields) > col && fields[col] == inode {
+			return fields
 		}
-		local, lok := procAddr(fields[1])
-		remote, rok := procAddr(fields[2])
-		if !lok || !rok {
-			return "", "", false
-		}
-		if strings.HasSuffix(remote, ":0") && (strings.HasPrefix(remote, "0.0.0.0:") || strings.HasPrefix(remote, "[::]:")) {
-			remote = "" // not connected
-		}
-		return local, remote, true
 	}
-	return "", "", false
+	return nil
 }
 
 // procAddr decodes "0100007F:1F90" (IPv4) or a 32-digit IPv6 address:
@@ -105,21 +113,12 @@ func procAddr(s string) (string, bool) {
 // unixPath finds a unix socket's bound path in /proc/net/unix:
 // "Num RefCount Protocol Flags Type St Inode Path".
 func unixPath(file, inode string) (string, bool) {
-	f, err := os.Open(file)
-	if err != nil {
+	fields := findRow(file, 6, inode)
+	switch {
+	case fields == nil:
 		return "", false
+	case len(fields) > 7:
+		return fields[7], true
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 7 || fields[6] != inode {
-			continue
-		}
-		if len(fields) > 7 {
-			return fields[7], true
-		}
-		return "", true
-	}
-	return "", false
+	return "", true
 }
