@@ -40,6 +40,7 @@ type Options struct {
 	Durations     bool
 	Numbers       bool
 	Xlat          string
+	Out           outputFlags // --format, --group, --summary, --color (output.go)
 
 	Command []string
 }
@@ -82,12 +83,20 @@ func Main(args []string) int {
 }
 
 func newRootCmd(ios *IOStreams) *cobra.Command {
+	c, _ := newRoot(ios)
+	return c
+}
+
+// newRoot returns the root command and the Options its flags fill, set to
+// the flags' defaults until it runs.
+func newRoot(ios *IOStreams) (*cobra.Command, *Options) {
 	opts := &Options{IO: ios}
 	c := &cobra.Command{
 		Use:   "gtrace [flags] [--] COMMAND [ARGS...] | gtrace [flags] -p PID[,PID...]",
 		Short: "Trace the syscalls and signals of a program",
 		Long: `gtrace traces the system calls and signals of a program it starts, or of
 running processes it attaches to, and prints them as strace does.`,
+		Args:          cobra.ArbitraryArgs, // the traced command, not subcommands
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -112,7 +121,10 @@ running processes it attaches to, and prints them as strace does.`,
 	f.BoolVarP(&opts.Durations, "syscall-times", "T", false, "show the time spent in each syscall")
 	f.BoolVarP(&opts.Numbers, "syscall-number", "n", false, "print each syscall's number")
 	f.StringVarP(&opts.Xlat, "const-print-style", "X", "abbrev", "how to print named constants: `raw`, abbrev or verbose")
-	return c
+	addOutputFlags(f, &opts.Out)
+	c.AddCommand(newGenerateCmd())
+	registerCompletions(c)
+	return c, opts
 }
 
 // run is the whole trace: validate, start or attach, format, exit status.
@@ -131,6 +143,9 @@ func run(ctx context.Context, opts *Options) error {
 		return usagef("give either a COMMAND or -p PID, not both")
 	case opts.StrSize < 0:
 		return usagef("-s: string limit must be a positive number")
+	}
+	if err := opts.Out.check(); err != nil {
+		return err
 	}
 	style := event.Style{Hex: opts.Hex}
 	switch opts.Xlat {
@@ -165,15 +180,7 @@ func run(ctx context.Context, opts *Options) error {
 	case opts.Output != "":
 		sopts.Prefix = format.PrefixPlainAuto
 	}
-	var fm format.Formatter
-	if separate {
-		sopts.Prefix = format.PrefixNever
-		fm = format.NewSplit(func(tid int) (io.WriteCloser, error) {
-			return os.Create(opts.Output + "." + strconv.Itoa(tid))
-		}, func(w io.Writer) format.Formatter { return format.NewStrace(w, sopts) })
-	} else {
-		fm = format.NewStrace(out, sopts)
-	}
+	fm := newFormatter(opts, out, sopts, separate)
 
 	topts := tracer.Options{
 		Follow: opts.Follow > 0 || separate,
@@ -215,6 +222,9 @@ func run(ctx context.Context, opts *Options) error {
 	}
 
 	msgs := &messages{io: opts.IO, fm: fm, quiet: opts.Quiet, attached: len(pids) > 0}
+	if !opts.Out.textMessages() {
+		msgs.quiet = 2
+	}
 	if la, ok := fm.(lineAware); ok && opts.Output == "" {
 		msgs.atLineEnd = la.AtLineEnd
 	}

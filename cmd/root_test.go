@@ -13,6 +13,12 @@ func testIO() (*IOStreams, *bytes.Buffer, *bytes.Buffer) {
 	return &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut}, &out, &errOut
 }
 
+// defaults returns Options as the flags leave them when none is given.
+func defaults(ios *IOStreams) *Options {
+	_, opts := newRoot(ios)
+	return opts
+}
+
 func TestParsePIDs(t *testing.T) {
 	pids, err := parsePIDs([]string{"1,2", "3", "4 5"})
 	if err != nil || len(pids) != 5 || pids[0] != 1 || pids[4] != 5 {
@@ -30,23 +36,21 @@ func TestParsePIDs(t *testing.T) {
 func TestRunUsageErrors(t *testing.T) {
 	tests := []struct {
 		name string
-		opts Options
+		set  func(*Options)
 		want string
 	}{
-		{"nothing", Options{}, "must have COMMAND"},
-		{"both", Options{PIDs: []string{"1"}, Command: []string{"true"}}, "not both"},
-		{"bad-s", Options{StrSize: -1, Command: []string{"true"}}, "-s:"},
-		{"bad-X", Options{Xlat: "odd", Command: []string{"true"}}, `-X: unknown style "odd"`},
-		{"ff-no-o", Options{Follow: 2, Xlat: "abbrev", Command: []string{"true"}}, "-ff needs -o FILE"},
+		{"nothing", func(o *Options) {}, "must have COMMAND"},
+		{"both", func(o *Options) { o.PIDs, o.Command = []string{"1"}, []string{"true"} }, "not both"},
+		{"bad-s", func(o *Options) { o.StrSize, o.Command = -1, []string{"true"} }, "-s:"},
+		{"bad-X", func(o *Options) { o.Xlat, o.Command = "odd", []string{"true"} }, `-X: unknown style "odd"`},
+		{"ff-no-o", func(o *Options) { o.Follow, o.Command = 2, []string{"true"} }, "-ff needs -o FILE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, _ := testIO()
-			tt.opts.IO = ios
-			if tt.opts.Xlat == "" {
-				tt.opts.Xlat = "abbrev"
-			}
-			err := run(context.Background(), &tt.opts)
+			opts := defaults(ios)
+			tt.set(opts)
+			err := run(context.Background(), opts)
 			if !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("run: %v, want a usage error containing %q", err, tt.want)
 			}
@@ -58,7 +62,8 @@ func TestRunUsageErrors(t *testing.T) {
 // streams: the test binary itself serves as the spawn stub.
 func TestRunTracesInProcess(t *testing.T) {
 	ios, _, errOut := testIO()
-	opts := &Options{IO: ios, Xlat: "abbrev", StrSize: 32, Command: []string{"sh", "-c", "exit 3"}}
+	opts := defaults(ios)
+	opts.Command = []string{"sh", "-c", "exit 3"}
 	err := run(context.Background(), opts)
 	var code exitCode
 	if !errors.As(err, &code) || code != 3 {

@@ -85,6 +85,45 @@ type Symbols interface {
 type Style struct {
 	Hex  int // 0 octal escapes; 1 (-x) hex for non-ASCII strings; 2 (-xx) all hex
 	Xlat XlatStyle
+	// Paint, when set, colours each rendered token. Nil leaves the text
+	// exactly as strace prints it.
+	Paint Painter
+}
+
+// Token is the part a piece of rendered text plays, for colouring.
+type Token uint8
+
+const (
+	TokNone    Token = iota
+	TokName          // a syscall's name
+	TokNumber        // an integer in any base
+	TokString        // a quoted string or buffer
+	TokFD            // a file descriptor and its path
+	TokConst         // a named constant or flag set
+	TokPointer       // an address, NULL
+	TokComment       // a /* comment */
+	TokError         // a failed call's result and message
+	TokSignal        // a signal's report
+	TokPID           // a task's id prefix
+	TokExit          // an exit or kill report
+	TokTime          // a timestamp or duration
+
+	NumTokens
+)
+
+// Painter colours tokens. Start and End append what goes before and after
+// a token (terminal escape sequences, say) to b and return it.
+type Painter interface {
+	Start(b []byte, t Token) []byte
+	End(b []byte, t Token) []byte
+}
+
+// kindTokens is the token each value kind renders as; containers are
+// TokNone: their elements are painted one by one.
+var kindTokens = [...]Token{
+	VInt: TokNumber, VUint: TokNumber, VHex: TokNumber, VOct: TokNumber,
+	VFD: TokFD, VStr: TokString, VFlags: TokConst, VEnum: TokConst,
+	VPtr: TokPointer, VFault: TokPointer,
 }
 
 // Convenience constructors for the common kinds.
@@ -107,13 +146,41 @@ func Field(name string, v Value) Value { v.Name = name; return v }
 // Int64 is N read as a signed number.
 func (v *Value) Int64() int64 { return int64(v.N) }
 
-// AppendStrace appends v as strace prints it.
+// AppendStrace appends v as strace prints it, coloured by st.Paint when
+// that is set.
 func (v *Value) AppendStrace(b []byte, st *Style) []byte {
+	if st.Paint != nil {
+		return v.appendPainted(b, st)
+	}
 	b = v.appendBare(b, st)
 	if v.Comment != "" {
 		b = append(b, " /* "...)
 		b = append(b, v.Comment...)
 		b = append(b, " */"...)
+	}
+	return b
+}
+
+// appendPainted is AppendStrace with each token wrapped by st.Paint.
+func (v *Value) appendPainted(b []byte, st *Style) []byte {
+	tok := TokNone
+	if int(v.Kind) < len(kindTokens) {
+		tok = kindTokens[v.Kind]
+	}
+	if tok != TokNone {
+		b = st.Paint.Start(b, tok)
+	}
+	b = v.appendBare(b, st)
+	if tok != TokNone {
+		b = st.Paint.End(b, tok)
+	}
+	if v.Comment != "" {
+		b = append(b, ' ')
+		b = st.Paint.Start(b, TokComment)
+		b = append(b, "/* "...)
+		b = append(b, v.Comment...)
+		b = append(b, " */"...)
+		b = st.Paint.End(b, TokComment)
 	}
 	return b
 }

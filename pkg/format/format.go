@@ -6,7 +6,10 @@ package format
 import (
 	"bufio"
 	"io"
+	"strconv"
+	"syscall"
 
+	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
 )
 
@@ -32,3 +35,17 @@ func newWriter(w io.Writer) *bufio.Writer {
 	}
 	return bufio.NewWriterSize(w, bufSize)
 }
+
+// errnoName is an errno's symbolic name ("ENOENT"), or "errno N" for a
+// number the tables do not name.
+func errnoName(e syscall.Errno) string {
+	if name := decode.ErrnoName(int(e)); name != "" {
+		return name
+	}
+	return "errno " + itoa(int(e))
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func appendInt(b []byte, n int64) []byte   { return strconv.AppendInt(b, n, 10) }
+func appendUint(b []byte, n uint64) []byte { return strconv.AppendUint(b, n, 10) }

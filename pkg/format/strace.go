@@ -35,6 +35,8 @@ type StraceOptions struct {
 	HideExits bool
 	// Time prints timestamps (-t, -tt, -ttt, -r) and durations (-T).
 	Time TimeOptions
+	// Color, when set, colours the output; nil prints strace's bytes.
+	Color *Palette
 }
 
 // column is where strace aligns " = result".
@@ -90,6 +92,9 @@ func (f *Strace) lineEnded() {
 
 // NewStrace returns a strace-format printer writing to w.
 func NewStrace(w io.Writer, opts StraceOptions) *Strace {
+	if opts.Color != nil {
+		opts.Style.Paint = opts.Color
+	}
 	return &Strace{w: newWriter(w), opts: opts, cut: map[int]bool{}}
 }
 
@@ -112,12 +117,15 @@ func (f *Strace) Write(ev *event.Event) error {
 	case event.KindSignal:
 		f.interrupt(0)
 		f.startLine(ev)
-		f.put("--- ")
-		f.put(ev.Signal.Name)
-		f.put(" ")
-		f.line = ev.Signal.Info.AppendStrace(f.line[:0], &f.opts.Style)
+		b := f.opts.Color.open(f.line[:0], event.TokSignal)
+		b = append(b, "--- "...)
+		b = append(b, ev.Signal.Name...)
+		b = f.opts.Color.close(b, event.TokSignal)
+		b = append(b, ' ')
+		b = ev.Signal.Info.AppendStrace(b, &f.opts.Style)
+		b = f.opts.Color.paint(b, event.TokSignal, " ---")
+		f.line = append(b, '\n')
 		f.putBytes(f.line)
-		f.put(" ---\n")
 	case event.KindExit:
 		if !f.opts.HideExits {
 			f.interrupt(0)
@@ -155,17 +163,22 @@ func (f *Strace) interrupt(tid int) {
 
 // startLine writes the timestamp and pid prefix.
 func (f *Strace) startLine(ev *event.Event) {
-	f.line = f.line[:0]
+	b := f.line[:0]
 	switch {
 	case f.opts.Prefix == PrefixAlways, f.opts.Prefix == PrefixPlainAuto && f.tasks > 1:
-		f.line = appendPadded(f.line, ev.TID, 5, false)
-		f.line = append(f.line, ' ')
+		b = f.opts.Color.open(b, event.TokPID)
+		b = appendPadded(b, ev.TID, 5, false)
+		b = f.opts.Color.close(b, event.TokPID)
+		b = append(b, ' ')
 	case f.opts.Prefix == PrefixAuto && f.tasks > 1:
-		f.line = append(f.line, "[pid "...)
-		f.line = appendPadded(f.line, ev.TID, 5, true)
-		f.line = append(f.line, "] "...)
+		b = f.opts.Color.open(b, event.TokPID)
+		b = append(b, "[pid "...)
+		b = appendPadded(b, ev.TID, 5, true)
+		b = append(b, ']')
+		b = f.opts.Color.close(b, event.TokPID)
+		b = append(b, ' ')
 	}
-	f.line = f.clock.appendStamp(f.line, ev.Time, &f.opts.Time)
+	f.line = f.clock.appendStamp(b, ev.Time, &f.opts.Time, f.opts.Color)
 	f.putBytes(f.line)
 }
 
@@ -178,7 +191,7 @@ func (f *Strace) entry(c *event.Call) {
 		b = appendPadded(b, c.Nr, 4, true)
 		b = append(b, "] "...)
 	}
-	b = append(b, c.Name...)
+	b = f.opts.Color.paint(b, event.TokName, c.Name)
 	b = append(b, '(')
 	f.line = f.appendArgs(b, c, 0, firstOut(c))
 	f.putBytes(f.line)
@@ -259,17 +272,26 @@ func (f *Strace) exit(ev *event.Event) {
 		b = append(b, ' ')
 	}
 	b = append(b, "= "...)
+	failed := c.Failed()
+	if failed {
+		b = f.opts.Color.open(b, event.TokError)
+	}
 	b = c.RetVal.AppendStrace(b, &f.opts.Style)
 	if c.RetAux.Kind != event.VNone {
 		b = append(b, " ("...)
 		b = c.RetAux.AppendStrace(b, &f.opts.Style)
 		b = append(b, ')')
 	}
+	if failed {
+		b = f.opts.Color.close(b, event.TokError)
+	}
 	if c.Injected {
 		b = append(b, " (INJECTED)"...)
 	}
 	if f.opts.Time.Durations && c.Phase == event.Returned {
+		b = f.opts.Color.open(b, event.TokTime)
 		b = appendDuration(b, c.Duration())
+		b = f.opts.Color.close(b, event.TokTime)
 	}
 	b = append(b, '\n')
 	f.line = b
@@ -278,7 +300,7 @@ func (f *Strace) exit(ev *event.Event) {
 }
 
 func (f *Strace) exitStatus(x *event.ExitStatus) {
-	b := f.line[:0]
+	b := f.opts.Color.open(f.line[:0], event.TokExit)
 	if x.Signaled {
 		b = append(b, "+++ killed by "...)
 		b = append(b, x.Name...)
@@ -289,7 +311,9 @@ func (f *Strace) exitStatus(x *event.ExitStatus) {
 		b = append(b, "+++ exited with "...)
 		b = strconv.AppendInt(b, int64(x.Code), 10)
 	}
-	b = append(b, " +++\n"...)
+	b = append(b, " +++"...)
+	b = f.opts.Color.close(b, event.TokExit)
+	b = append(b, '\n')
 	f.line = b
 	f.putBytes(b)
 }
@@ -304,6 +328,10 @@ func (f *Strace) put(s string) {
 func (f *Strace) putBytes(b []byte) {
 	if _, err := f.w.Write(b); err != nil && f.err == nil {
 		f.err = err
+	}
+	if f.opts.Color != nil {
+		f.col = visibleColumn(f.col, b)
+		return
 	}
 	f.col = column0(f.col, b)
 }

@@ -3,6 +3,8 @@ package format
 import (
 	"strconv"
 	"time"
+
+	"github.com/gtrace/gtrace/pkg/event"
 )
 
 // TimeOptions are strace's timing flags.
@@ -19,8 +21,18 @@ type TimeOptions struct {
 // clock remembers the previous timestamp for -r.
 type clock struct{ last time.Time }
 
-// appendStamp appends the timestamp that starts a line.
-func (c *clock) appendStamp(b []byte, t time.Time, o *TimeOptions) []byte {
+// appendStamp appends the timestamp that starts a line, coloured by p
+// when it is set.
+func (c *clock) appendStamp(b []byte, t time.Time, o *TimeOptions, p *Palette) []byte {
+	if !o.Relative && o.Stamps == 0 {
+		return b
+	}
+	b = p.open(b, event.TokTime)
+	b = c.appendBareStamp(b, t, o)
+	return p.close(b, event.TokTime)
+}
+
+func (c *clock) appendBareStamp(b []byte, t time.Time, o *TimeOptions) []byte {
 	if o.Relative {
 		d := time.Duration(0)
 		if !c.last.IsZero() && t.After(c.last) {

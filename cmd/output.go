@@ -1,0 +1,172 @@
+package cmd
+
+import (
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/gtrace/gtrace/pkg/categories"
+	"github.com/gtrace/gtrace/pkg/format"
+	"github.com/gtrace/gtrace/pkg/resource"
+)
+
+// Formats are --format's values; the first is the default.
+var Formats = []string{"strace", "human", "json"}
+
+// outputFlags are the flags that choose how the trace prints.
+type outputFlags struct {
+	Format      string
+	Group       string
+	Summary     bool
+	SummaryOnly bool
+	SortBy      string
+	Color       string
+}
+
+// addOutputFlags registers the output flags on f.
+func addOutputFlags(f *pflag.FlagSet, o *outputFlags) {
+	f.StringVar(&o.Format, "format", Formats[0], "output `format`: "+strings.Join(Formats, ", "))
+	f.StringVar(&o.Group, "group", "", "print one report per resource instead of one line per call: `KIND` "+strings.Join(format.Groups, ", "))
+	f.BoolVar(&o.Summary, "summary", false, "print a table of syscall counts, errors and times at the end, after the trace (strace -C)")
+	f.BoolVar(&o.SummaryOnly, "summary-only", false, "print only the summary table (strace -c)")
+	f.StringVarP(&o.SortBy, "summary-sort", "S", format.SortKeys[0], "sort the summary by `KEY`: "+strings.Join(format.SortKeys, ", "))
+	f.StringVar(&o.Color, "color", "auto", "colour the output: `WHEN` is "+strings.Join(format.ColorModes, ", ")+" (auto: when the output is a terminal)")
+	f.Lookup("color").NoOptDefVal = "always"
+}
+
+// check validates the output flags before anything starts.
+func (o *outputFlags) check() error {
+	if !slices.Contains(Formats, o.Format) {
+		return usagef("--format: unknown format %q (want %s)", o.Format, strings.Join(Formats, ", "))
+	}
+	if o.Group != "" {
+		if _, err := format.ParseGroup(o.Group); err != nil {
+			return usagef("--group: %v", err)
+		}
+	}
+	if _, err := format.ParseSortKey(o.SortBy); err != nil {
+		return usagef("-S: %v", err)
+	}
+	if _, err := format.ParseColorMode(o.Color); err != nil {
+		return usagef("--color: %v", err)
+	}
+	return nil
+}
+
+// textMessages reports whether gtrace's own "Process N attached" lines
+// are printed: a JSON trace carries them as attach and detach objects.
+func (o *outputFlags) textMessages() bool { return o.Format != "json" }
+
+// newFormatter builds the formatter the flags ask for, writing to out
+// (or to one file per task with -ff). sopts are the strace options the
+// common flags set.
+func newFormatter(opts *Options, out io.Writer, sopts format.StraceOptions, separate bool) format.Formatter {
+	o := &opts.Out
+	mode, _ := format.ParseColorMode(o.Color)
+	var trace func(w io.Writer, tty bool) format.Formatter
+	if !o.SummaryOnly {
+		trace = func(w io.Writer, tty bool) format.Formatter {
+			var pal *format.Palette
+			if format.UseColor(mode, tty, os.Getenv) {
+				pal = format.NewPalette()
+			}
+			return o.traceFormatter(w, sopts, pal)
+		}
+	}
+	var fms format.Multi
+	summaryOut := out
+	switch {
+	case trace != nil && separate:
+		sopts.Prefix = format.PrefixNever
+		fms = append(fms, format.NewSplit(func(tid int) (io.WriteCloser, error) {
+			return os.Create(opts.Output + "." + strconv.Itoa(tid))
+		}, func(w io.Writer) format.Formatter { return trace(w, false) }))
+		summaryOut = opts.IO.ErrOut
+	case trace != nil:
+		fms = append(fms, trace(out, destinationTTY(opts, out)))
+	}
+	if o.Summary || o.SummaryOnly {
+		sortBy, _ := format.ParseSortKey(o.SortBy)
+		fms = append(fms, format.NewSummary(summaryOut, format.SummaryOptions{SortBy: sortBy, JSON: o.Format == "json"}))
+	}
+	if len(fms) == 1 {
+		return fms[0]
+	}
+	return fms
+}
+
+// traceFormatter is the formatter for the trace itself.
+func (o *outputFlags) traceFormatter(w io.Writer, sopts format.StraceOptions, pal *format.Palette) format.Formatter {
+	res := resource.ProcResolver{}
+	if o.Group != "" {
+		kinds, _ := format.ParseGroup(o.Group)
+		return format.NewGrouped(w, format.GroupOptions{
+			Kinds: kinds, JSON: o.Format == "json", Time: sopts.Time, Color: pal, Resolver: res,
+		})
+	}
+	switch o.Format {
+	case "human":
+		return format.NewHuman(w, format.HumanOptions{
+			Style: sopts.Style, Prefix: sopts.Prefix, Time: sopts.Time, Color: pal, Resolver: res,
+		})
+	case "json":
+		return format.NewJSON(w, format.JSONOptions{Time: sopts.Time, Resolver: res})
+	}
+	sopts.Color = pal
+	return format.NewStrace(w, sopts)
+}
+
+// destinationTTY reports whether the trace's own destination is a
+// terminal: standard error by default, standard output with -o -, the
+// file -o names otherwise.
+func destinationTTY(opts *Options, out io.Writer) bool {
+	switch opts.Output {
+	case "":
+		return opts.IO.ErrTTY
+	case "-":
+		return opts.IO.OutTTY
+	}
+	f, ok := out.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
+}
+
+// registerCompletions makes flag values complete in the shells. It runs
+// after every flag is registered, so it can find the flags other files
+// add (-c/--category).
+func registerCompletions(c *cobra.Command) {
+	fixed := map[string][]string{
+		"format":            Formats,
+		"group":             format.Groups,
+		"color":             format.ColorModes,
+		"summary-sort":      format.SortKeys,
+		"const-print-style": {"raw", "abbrev", "verbose"},
+	}
+	for name, values := range fixed {
+		if c.Flags().Lookup(name) != nil {
+			_ = c.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
+		}
+	}
+	if f := c.Flags().ShorthandLookup("c"); f != nil {
+		_ = c.RegisterFlagCompletionFunc(f.Name, completeCategories)
+	}
+}
+
+// completeCategories completes a comma-separated category list: the
+// names (pkg/categories) after whatever the word already holds.
+func completeCategories(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	prefix := ""
+	if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
+		prefix = toComplete[:i+1]
+	}
+	var out []string
+	for _, name := range categories.Names() {
+		out = append(out, prefix+name)
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+}

@@ -1,0 +1,317 @@
+package cmd
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gtrace/gtrace/internal/schematest"
+)
+
+// gtraceBin is the gtrace binary the end-to-end tests run, built once by
+// TestMain.
+var gtraceBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "gtrace-cmd-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	gtraceBin = filepath.Join(dir, "gtrace")
+	build := exec.Command("go", "build", "-o", gtraceBin, "..")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building gtrace: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// gtrace runs the built binary in dir with args and returns the trace it
+// wrote with -o (the trace file is added to args), failing the test when
+// it exits non-zero.
+func gtrace(t *testing.T, dir string, args ...string) []byte {
+	t.Helper()
+	trace := filepath.Join(t.TempDir(), "trace")
+	cmd := exec.Command(gtraceBin, append([]string{"-o", trace}, args...)...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("gtrace %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
+	}
+	out, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestFormats traces one shell command in every format, with and
+// without timestamps, and checks what each says about the file it
+// creates.
+func TestFormats(t *testing.T) {
+	dir := t.TempDir()
+	prog := []string{"-f", "sh", "-c", "echo hi > made; cat made > /dev/null"}
+	stampTT := `\d\d:\d\d:\d\d\.\d{6} `
+	tests := []struct {
+		args []string
+		want []string // regular expressions, each matching some line
+	}{
+		{[]string{"--format", "strace"}, []string{
+			`^\d+ +openat\(AT_FDCWD, "made", O_WRONLY\|O_CREAT\|O_TRUNC, 0666\) = 3$`,
+		}},
+		{[]string{"--format", "strace", "-tt", "-T"}, []string{
+			`^\d+ +` + stampTT + `openat\(AT_FDCWD, "made", O_RDONLY\) = 3 <\d+\.\d{6}>$`,
+		}},
+		{[]string{"--format", "human"}, []string{
+			`^\[pid +\d+\] +open made for writing, creating it, emptying it → fd 3$`,
+			`^\[pid +\d+\] +write "hi\\n" to fd 1 \(made\) → 3 bytes$`,
+			`^\[pid +\d+\]  ! open /nonexist|^\[pid +\d+\] +close fd 3 \(made\) → ok$`,
+		}},
+		{[]string{"--format", "human", "-tt", "-T"}, []string{
+			`^\[pid +\d+\] ` + stampTT + `   open made for reading → fd 3 <\d+\.\d{6}>$`,
+		}},
+		{[]string{"--format", "human", "-r"}, []string{
+			`^\[pid +\d+\] +\d+\.\d{6}    open made for reading → fd 3$`,
+		}},
+		{[]string{"--format", "json", "-r"}, []string{
+			`^\{"v":1,"type":"syscall","time":"[^"]+","rel_ns":\d+,"pid":\d+,"tid":\d+,"name":"openat",.*"value":\{"text":"made","truncated":false\}.*"ret":3,"dur_ns":\d+\}$`,
+			`^\{"v":1,"type":"exec",.*"path":"[^"]*/cat"`,
+			`^\{"v":1,"type":"exit",.*"code":0\}$`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out := gtrace(t, dir, append(tt.args, prog...)...)
+			for _, re := range tt.want {
+				if !regexp.MustCompile(`(?m)` + re).Match(out) {
+					t.Errorf("no line matches %s in:\n%s", re, tail(out))
+				}
+			}
+			if tt.args[1] == "json" {
+				schematest.ValidateNDJSON(t, schematest.Compile(t), out)
+			}
+		})
+	}
+}
+
+// tail is the end of a long output, enough to see what went wrong.
+func tail(out []byte) []byte {
+	const n = 4000
+	if len(out) > n {
+		return out[len(out)-n:]
+	}
+	return out
+}
+
+// TestGroupFile copies a file with a shell and checks that --group file
+// reports both files with byte counts equal to the file's size, in text
+// and in JSON.
+func TestGroupFile(t *testing.T) {
+	dir := t.TempDir()
+	data := bytes.Repeat([]byte("0123456789abcdef\n"), 1000)
+	if err := os.WriteFile(filepath.Join(dir, "a"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prog := []string{"-f", "sh", "-c", "cat a > b"}
+	size := strconv.Itoa(len(data))
+
+	text := gtrace(t, dir, append([]string{"--group", "file"}, prog...)...)
+	for _, re := range []string{
+		`(?m)^file a\n  opened   by pid \d+ at [0-9:.]+ \(openat, fd 3\)\n(  .*\n)*  bytes    read ` + size + `, written 0\n`,
+		`(?m)^file b\n  opened   by pid \d+ at [0-9:.]+ \(openat, fd 3\)\n(  .*\n)*  bytes    read 0, written ` + size + `\n`,
+	} {
+		if !regexp.MustCompile(re).Match(text) {
+			t.Errorf("no report matches %s in:\n%s", re, tail(text))
+		}
+	}
+
+	out := gtrace(t, dir, append([]string{"--group", "file", "--format", "json"}, prog...)...)
+	schematest.ValidateNDJSON(t, schematest.Compile(t), out)
+	reports := resources(t, out)
+	a, b := reports["a"], reports["b"]
+	if a == nil || b == nil {
+		t.Fatalf("no report for a or b in:\n%s", out)
+	}
+	if a.BytesRead != int64(len(data)) || b.BytesWritten != int64(len(data)) {
+		t.Errorf("a read %d, b written %d; the file has %d bytes", a.BytesRead, b.BytesWritten, len(data))
+	}
+	if a.Closed == nil || b.Closed == nil {
+		t.Errorf("a and b should be closed by the end: %+v %+v", a.Closed, b.Closed)
+	}
+}
+
+// report is the part of a resource object the tests read.
+type report struct {
+	Type, Kind, Name, Path, Local, Remote string
+	BytesRead                             int64 `json:"bytes_read"`
+	BytesWritten                          int64 `json:"bytes_written"`
+	Closed                                *struct{ PID int }
+}
+
+// resources reads the resource objects of a JSON trace, by name.
+func resources(t *testing.T, out []byte) map[string]*report {
+	t.Helper()
+	m := map[string]*report{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		var r report
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("%v: %s", err, sc.Bytes())
+		}
+		if r.Type == "resource" {
+			m[r.Name] = &r
+		}
+	}
+	return m
+}
+
+// TestGroupSocket traces a loopback TCP exchange: --group socket shows
+// the client's socket and the server's accepted connection, each with
+// both endpoints and the bytes that went each way.
+func TestGroupSocket(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed: no TCP test program")
+	}
+	script, err := filepath.Abs("testdata/tcp.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := gtrace(t, t.TempDir(), "--group", "socket", "--format", "json", "-f", python, script)
+	schematest.ValidateNDJSON(t, schematest.Compile(t), out)
+	var client, server, listener *report
+	for _, r := range resources(t, out) {
+		switch {
+		case strings.HasPrefix(r.Name, "TCP ") && r.BytesWritten == 4:
+			client = r
+		case strings.HasPrefix(r.Name, "TCP ") && r.BytesWritten == 5:
+			server = r
+		case r.Remote == "" && r.Local != "":
+			listener = r
+		}
+	}
+	if client == nil || server == nil || listener == nil {
+		t.Fatalf("want a client, a server connection and a listener in:\n%s", out)
+	}
+	if client.BytesRead != 5 || server.BytesRead != 4 {
+		t.Errorf("client received %d (want 5), server received %d (want 4)", client.BytesRead, server.BytesRead)
+	}
+	port := strings.TrimPrefix(listener.Local, "127.0.0.1:")
+	if client.Remote != "127.0.0.1:"+port || server.Local != "127.0.0.1:"+port {
+		t.Errorf("client remote %q and server local %q should be the listener's %q", client.Remote, server.Local, listener.Local)
+	}
+	if client.Local == "" || client.Local != server.Remote {
+		t.Errorf("client local %q should be the server's remote %q", client.Local, server.Remote)
+	}
+	text := gtrace(t, t.TempDir(), "--group", "socket", "-f", python, script)
+	clientReport := regexp.MustCompile(`(?m)^socket TCP 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+\n  opened   by pid \d+ at [0-9:.]+ \(socket, fd \d+\)\n(  .*\n)*  bytes    received 5, sent 4\n`)
+	if !clientReport.Match(text) {
+		t.Errorf("no client report matches %s in:\n%s", clientReport, text)
+	}
+}
+
+// TestSummaryMatchesStrace runs the same program under strace -c and
+// gtrace --summary-only: every syscall's calls and errors must agree.
+func TestSummaryMatchesStrace(t *testing.T) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("strace is not installed: no oracle for --summary")
+	}
+	prog := compileC(t, "testdata/counts.c")
+	dir := t.TempDir()
+	want := filepath.Join(dir, "strace.txt")
+	if out, err := exec.Command(strace, "-f", "-c", "-o", want, prog).CombinedOutput(); err != nil {
+		t.Fatalf("strace: %v\n%s", err, out)
+	}
+	straceTable, err := os.ReadFile(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := gtrace(t, dir, "--summary-only", "-f", prog)
+	wantCounts, gotCounts := summaryCounts(t, straceTable), summaryCounts(t, got)
+	if len(wantCounts) < 10 {
+		t.Fatalf("strace's table has too few rows:\n%s", straceTable)
+	}
+	for name, w := range wantCounts {
+		if g := gotCounts[name]; g != w {
+			t.Errorf("%s: gtrace counts %v (calls, errors), strace %v", name, g, w)
+		}
+	}
+	for name, g := range gotCounts {
+		if _, ok := wantCounts[name]; !ok {
+			t.Errorf("%s: gtrace counts %v, strace has no row", name, g)
+		}
+	}
+
+	// --summary prints the trace first, then the same table.
+	both := gtrace(t, dir, "--summary", "-f", prog)
+	i := bytes.Index(both, []byte("% time     seconds"))
+	if i < 0 || !bytes.Contains(both[:i], []byte("getpid()")) {
+		t.Fatalf("--summary should print the trace, then the table:\n%s", both)
+	}
+	if c := summaryCounts(t, both[i:]); c["total"] != wantCounts["total"] {
+		t.Errorf("--summary total %v, strace %v", c["total"], wantCounts["total"])
+	}
+}
+
+// summaryCounts reads a strace -c table: syscall → [calls, errors].
+func summaryCounts(t *testing.T, table []byte) map[string][2]int {
+	t.Helper()
+	row := regexp.MustCompile(`(?m)^ *[\d.]+ +[\d.]+ +\d+ +(\d+) +(\d*) ?(\w+)$`)
+	m := map[string][2]int{}
+	for _, r := range row.FindAllSubmatch(table, -1) {
+		calls, _ := strconv.Atoi(string(r[1]))
+		errs, _ := strconv.Atoi(string(r[2]))
+		m[string(r[3])] = [2]int{calls, errs}
+	}
+	return m
+}
+
+// compileC builds a test program from testdata with gcc.
+func compileC(t *testing.T, src string) string {
+	t.Helper()
+	gcc, err := exec.LookPath("gcc")
+	if err != nil {
+		t.Skip("gcc is not installed: cannot build " + src)
+	}
+	bin := filepath.Join(t.TempDir(), strings.TrimSuffix(filepath.Base(src), ".c"))
+	if out, err := exec.Command(gcc, "-O1", "-o", bin, src).CombinedOutput(); err != nil {
+		t.Fatalf("gcc %s: %v\n%s", src, err, out)
+	}
+	return bin
+}
+
+// TestOutputFlagErrors: bad values are usage errors (exit 2), reported
+// in one line before anything is traced.
+func TestOutputFlagErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"--format", "xml", "true"},
+		{"--group", "pipes", "true"},
+		{"-S", "speed", "--summary", "true"},
+		{"--color=sometimes", "true"},
+	} {
+		cmd := exec.Command(gtraceBin, args...)
+		out, err := cmd.CombinedOutput()
+		ee, ok := err.(*exec.ExitError)
+		if !ok || ee.ExitCode() != 2 {
+			t.Errorf("gtrace %v: %v, want exit status 2\n%s", args, err, out)
+			continue
+		}
+		if !bytes.HasPrefix(out, []byte("gtrace: ")) || bytes.Count(out, []byte("\n")) != 2 {
+			t.Errorf("gtrace %v printed %q, want one gtrace: line and the help hint", args, out)
+		}
+	}
+}
