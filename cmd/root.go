@@ -16,8 +16,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gtrace/gtrace/pkg/categories"
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
+	"github.com/gtrace/gtrace/pkg/filter"
 	"github.com/gtrace/gtrace/pkg/format"
 	"github.com/gtrace/gtrace/pkg/tracer"
 )
@@ -40,6 +42,15 @@ type Options struct {
 	Durations     bool
 	Numbers       bool
 	Xlat          string
+
+	// Selection (see expr.go).
+	Exprs          []string // -e
+	Categories     []string // -c
+	Paths          []string // -P
+	SuccessfulOnly bool     // -z
+	FailedOnly     bool     // -Z
+	FDKind         string   // --fd-kind
+	Seccomp        bool     // --seccomp
 
 	Command []string
 }
@@ -112,6 +123,13 @@ running processes it attaches to, and prints them as strace does.`,
 	f.BoolVarP(&opts.Durations, "syscall-times", "T", false, "show the time spent in each syscall")
 	f.BoolVarP(&opts.Numbers, "syscall-number", "n", false, "print each syscall's number")
 	f.StringVarP(&opts.Xlat, "const-print-style", "X", "abbrev", "how to print named constants: `raw`, abbrev or verbose")
+	f.StringArrayVarP(&opts.Exprs, "expr", "e", nil, "strace's qualifying `EXPR`: trace=SET, signal=SET, status=SET, trace-fds=SET (repeatable)")
+	f.StringArrayVarP(&opts.Categories, "category", "c", nil, "trace only the syscalls of these categories: `LIST` of "+strings.Join(categories.Names(), ", ")+"; !name excludes (repeatable)")
+	f.StringArrayVarP(&opts.Paths, "trace-path", "P", nil, "trace only the syscalls that touch `PATH` (repeatable)")
+	f.BoolVarP(&opts.SuccessfulOnly, "successful-only", "z", false, "print only the syscalls that succeeded")
+	f.BoolVarP(&opts.FailedOnly, "failed-only", "Z", false, "print only the syscalls that failed")
+	f.StringVar(&opts.FDKind, "fd-kind", "", "show generic I/O calls (read, write, close, ...) only on descriptors of these `KINDS`: socket, pipe, file, device, eventfd, epoll, timerfd, signalfd, inotify, pidfd, anon, other")
+	f.BoolVar(&opts.Seccomp, "seccomp", true, "when tracing some syscalls of a program gtrace starts, stop it only on those (seccomp-bpf)")
 	return c
 }
 
@@ -141,6 +159,10 @@ func run(ctx context.Context, opts *Options) error {
 		style.Xlat = event.XlatVerbose
 	default:
 		return usagef("-X: unknown style %q (want raw, abbrev or verbose)", opts.Xlat)
+	}
+	sel, err := parseSelection(opts, opts.IO.ErrOut)
+	if err != nil {
+		return err
 	}
 	separate := opts.SeparateFiles || opts.Follow > 1
 	if separate && (opts.Output == "" || opts.Output == "-") {
@@ -174,7 +196,9 @@ func run(ctx context.Context, opts *Options) error {
 
 	topts := tracer.Options{
 		Follow: opts.Follow > 0 || separate,
-		Decode: decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths},
+		Decode:    decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths},
+		Trace:     sel.syscalls(),
+		NoSeccomp: !opts.Seccomp,
 	}
 	var t *tracer.Tracer
 	if len(pids) > 0 {
@@ -199,10 +223,18 @@ func run(ctx context.Context, opts *Options) error {
 	if la, ok := fm.(lineAware); ok && opts.Output == "" {
 		msgs.atLineEnd = la.AtLineEnd
 	}
+	show := func(ev *event.Event) {
+		if msgs.filter(ev) {
+			_ = fm.Write(ev)
+		}
+	}
+	flt := filter.New(sel.filter)
 	err = t.Run(tracer.Hooks{
 		OnEvent: func(ev *event.Event) tracer.Action {
-			if msgs.filter(ev) {
-				_ = fm.Write(ev)
+			if flt != nil {
+				flt.Event(ev, show)
+			} else {
+				show(ev)
 			}
 			return tracer.Continue
 		},
