@@ -195,7 +195,7 @@ func run(ctx context.Context, opts *Options) error {
 	}
 
 	topts := tracer.Options{
-		Follow: opts.Follow > 0 || separate,
+		Follow:    opts.Follow > 0 || separate,
 		Decode:    decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths},
 		Trace:     sel.syscalls(),
 		NoSeccomp: !opts.Seccomp,

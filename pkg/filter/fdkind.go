@@ -13,19 +13,19 @@ type FDKind uint8
 
 // The kinds --fd-kind knows.
 const (
-	KindNone    FDKind = iota // not open
-	KindFile                  // a path outside /dev
-	KindDevice                // a path under /dev
-	KindSocket                // socket:[inode]
-	KindPipe                  // pipe:[inode] (FIFOs are files)
-	KindEventfd               // anon_inode:[eventfd]
-	KindEpoll                 // anon_inode:[eventpoll]
-	KindTimerfd               // anon_inode:[timerfd]
-	KindSignalfd              // anon_inode:[signalfd]
-	KindInotify               // anon_inode:inotify
-	KindPidfd                 // anon_inode:[pidfd]
-	KindAnon                  // any other anon_inode
-	KindOther                 // anything else (namespaces, ...)
+	KindNone     FDKind = iota // not open
+	KindFile                   // a path outside /dev
+	KindDevice                 // a path under /dev
+	KindSocket                 // socket:[inode]
+	KindPipe                   // pipe:[inode] (FIFOs are files)
+	KindEventfd                // anon_inode:[eventfd]
+	KindEpoll                  // anon_inode:[eventpoll]
+	KindTimerfd                // anon_inode:[timerfd]
+	KindSignalfd               // anon_inode:[signalfd]
+	KindInotify                // anon_inode:inotify
+	KindPidfd                  // anon_inode:[pidfd]
+	KindAnon                   // any other anon_inode
+	KindOther                  // anything else (namespaces, ...)
 	numKinds
 )
 
