@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/spf13/pflag"
+
 	"github.com/gtrace/gtrace/pkg/filter"
 )
 
@@ -33,16 +35,6 @@ func parseSelection(opts *Options, w io.Writer) (*selection, error) {
 			return nil, usagef("-c: %v", err)
 		}
 		s.categories = cats
-	}
-	if opts.SuccessfulOnly || opts.FailedOnly {
-		st := filter.NoStatus()
-		if opts.SuccessfulOnly {
-			st.Add(filter.Successful)
-		}
-		if opts.FailedOnly {
-			st.Add(filter.Failed)
-		}
-		s.filter.Status = st
 	}
 	if len(opts.Paths) > 0 {
 		paths, resolved := filter.NewPaths(opts.Paths)
@@ -107,6 +99,29 @@ func (s *selection) qualify(expr string) error {
 	}
 	return nil
 }
+
+// exprFlag defines a boolean flag that stands for an -e expression (-z
+// for -e status=successful): it joins the -e list where it is given, so
+// that the last of -z, -Z and -e status= wins, as in strace.
+func exprFlag(f *pflag.FlagSet, exprs *[]string, name, short, expr, usage string) {
+	f.VarPF(&exprValue{exprs, expr}, name, short, usage).NoOptDefVal = "true"
+}
+
+type exprValue struct {
+	exprs *[]string
+	expr  string
+}
+
+func (v *exprValue) Set(s string) error {
+	if s != "true" {
+		return fmt.Errorf("takes no value")
+	}
+	*v.exprs = append(*v.exprs, v.expr)
+	return nil
+}
+
+func (v *exprValue) String() string { return "false" }
+func (v *exprValue) Type() string   { return "bool" }
 
 // canonicalQualifier names each qualifier spelling's qualifier in errors.
 var canonicalQualifier = map[string]string{

@@ -44,13 +44,11 @@ type Options struct {
 	Xlat          string
 
 	// Selection (see expr.go).
-	Exprs          []string // -e
-	Categories     []string // -c
-	Paths          []string // -P
-	SuccessfulOnly bool     // -z
-	FailedOnly     bool     // -Z
-	FDKind         string   // --fd-kind
-	Seccomp        bool     // --seccomp
+	Exprs      []string // -e
+	Categories []string // -c
+	Paths      []string // -P
+	FDKind     string   // --fd-kind
+	Seccomp    bool     // --seccomp
 
 	Command []string
 }
@@ -71,8 +69,10 @@ type exitCode int
 func (c exitCode) Error() string { return "exit status " + strconv.Itoa(int(c)) }
 
 // Main runs gtrace with args and returns the process exit status.
-func Main(args []string) int {
-	ios := System()
+func Main(args []string) int { return execute(System(), args) }
+
+// execute runs gtrace with args on ios and returns the exit status.
+func execute(ios *IOStreams, args []string) int {
 	root := newRootCmd(ios)
 	root.SetArgs(args)
 	err := root.Execute()
@@ -126,8 +126,8 @@ running processes it attaches to, and prints them as strace does.`,
 	f.StringArrayVarP(&opts.Exprs, "expr", "e", nil, "strace's qualifying `EXPR`: trace=SET, signal=SET, status=SET, trace-fds=SET (repeatable)")
 	f.StringArrayVarP(&opts.Categories, "category", "c", nil, "trace only the syscalls of these categories: `LIST` of "+strings.Join(categories.Names(), ", ")+"; !name excludes (repeatable)")
 	f.StringArrayVarP(&opts.Paths, "trace-path", "P", nil, "trace only the syscalls that touch `PATH` (repeatable)")
-	f.BoolVarP(&opts.SuccessfulOnly, "successful-only", "z", false, "print only the syscalls that succeeded")
-	f.BoolVarP(&opts.FailedOnly, "failed-only", "Z", false, "print only the syscalls that failed")
+	exprFlag(f, &opts.Exprs, "successful-only", "z", "status=successful", "print only the syscalls that succeeded (-e status=successful)")
+	exprFlag(f, &opts.Exprs, "failed-only", "Z", "status=failed", "print only the syscalls that failed (-e status=failed)")
 	f.StringVar(&opts.FDKind, "fd-kind", "", "show generic I/O calls (read, write, close, ...) only on descriptors of these `KINDS`: socket, pipe, file, device, eventfd, epoll, timerfd, signalfd, inotify, pidfd, anon, other")
 	f.BoolVar(&opts.Seccomp, "seccomp", true, "when tracing some syscalls of a program gtrace starts, stop it only on those (seccomp-bpf)")
 	return c

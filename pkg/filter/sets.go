@@ -128,9 +128,3 @@ func ParseFDs(expr string) (*FDSet, error) {
 	}
 	return &FDSet{n}, nil
 }
-
-// NoStatus returns an empty set of outcomes, for Add.
-func NoStatus() *StatusSet { return &StatusSet{&numbers{in: map[int]bool{}}} }
-
-// Add puts st in the set.
-func (s *StatusSet) Add(st Status) { s.n.in[int(st)] = !s.n.not }
