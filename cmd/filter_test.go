@@ -286,3 +286,49 @@ func TestSelectionUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+// python returns the system's python3 (not a version manager's shim,
+// which runs programs of its own), or skips.
+func python(t *testing.T) string {
+	t.Helper()
+	if _, err := os.Stat("/usr/bin/python3"); err == nil {
+		return "/usr/bin/python3"
+	}
+	p, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed")
+	}
+	return p
+}
+
+// The acceptance test of -c network: a Python program's TCP, UDP and file
+// work, with a thread and a child, shows exactly the calls strace's
+// %network shows.
+func TestNetworkCategoryMatchesStraceOnPython(t *testing.T) {
+	needStrace(t)
+	py := python(t)
+	script, err := filepath.Abs("testdata/netfile.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(trace string) []string {
+		var out []string
+		for _, l := range outline(trace) {
+			if name, _, ok := strings.Cut(l, " "); ok && !strings.HasPrefix(l, "---") && !strings.HasPrefix(l, "+++") {
+				out = append(out, name)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	want := names(runStrace(t, []string{"-f", "-e", "trace=%network"}, py, script))
+	got := names(traceGtrace(t, []string{"-f", "-c", "network"}, py, script))
+	for _, call := range []string{"socket", "bind", "listen", "connect", "accept4", "sendto", "recvfrom"} {
+		if !slices.Contains(want, call) {
+			t.Errorf("strace shows no %s: the program did not do its work? %v", call, want)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("gtrace -f -c network shows\n\t%v\nstrace -f -e trace=%%network shows\n\t%v", got, want)
+	}
+}
