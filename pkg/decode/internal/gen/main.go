@@ -251,22 +251,31 @@ func (c catTable) lookup(a arch, name string) *catLine {
 	return c[name]
 }
 
-// readCategories parses categories.txt: "[arch:]name category... [%class...]".
-func readCategories(path string) (catTable, error) {
+// eachLine calls fn with the fields of each line of path that has any
+// once '#' comments are cut, and where the line is ("path:n").
+func eachLine(path string, fn func(where string, fields []string) error) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
-	c := catTable{}
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
 		text, _, _ := strings.Cut(sc.Text(), "#")
-		fields := strings.Fields(text)
-		if len(fields) == 0 {
-			continue
+		if fields := strings.Fields(text); len(fields) > 0 {
+			if err := fn(fmt.Sprintf("%s:%d", path, n), fields); err != nil {
+				return err
+			}
 		}
-		l := &catLine{where: fmt.Sprintf("%s:%d", path, n)}
+	}
+	return sc.Err()
+}
+
+// readCategories parses categories.txt: "[arch:]name category... [%class...]".
+func readCategories(path string) (catTable, error) {
+	c := catTable{}
+	err := eachLine(path, func(where string, fields []string) error {
+		l := &catLine{where: where}
 		for _, f := range fields[1:] {
 			if strings.HasPrefix(f, "%") {
 				l.classes = append(l.classes, f)
@@ -275,14 +284,15 @@ func readCategories(path string) (catTable, error) {
 			}
 		}
 		if len(l.cats) == 0 {
-			return nil, fmt.Errorf("%s: %s has no category", l.where, fields[0])
+			return fmt.Errorf("%s: %s has no category", where, fields[0])
 		}
 		if _, dup := c[fields[0]]; dup {
-			return nil, fmt.Errorf("%s: %s listed twice", l.where, fields[0])
+			return fmt.Errorf("%s: %s listed twice", where, fields[0])
 		}
 		c[fields[0]] = l
-	}
-	return c, sc.Err()
+		return nil
+	})
+	return c, err
 }
 
 // straceClasses maps arch and number to the strace classes of the
@@ -291,29 +301,22 @@ type straceClasses map[string]map[int][]string
 
 // readStraceClasses parses strace-classes.txt: "arch nr name class...".
 func readStraceClasses(path string) (straceClasses, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	c := straceClasses{}
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		text, _, _ := strings.Cut(sc.Text(), "#")
-		fields := strings.Fields(text)
-		if len(fields) == 0 {
-			continue
+	err := eachLine(path, func(where string, fields []string) error {
+		if len(fields) < 3 {
+			return fmt.Errorf("%s: want arch, number, name, classes", where)
 		}
 		nr, err := strconv.Atoi(fields[1])
-		if len(fields) < 3 || err != nil {
-			return nil, fmt.Errorf("%s:%d: want arch, number, name, classes", path, n)
+		if err != nil {
+			return fmt.Errorf("%s: want arch, number, name, classes", where)
 		}
 		if c[fields[0]] == nil {
 			c[fields[0]] = map[int][]string{}
 		}
 		c[fields[0]][nr] = fields[3:]
-	}
-	return c, sc.Err()
+		return nil
+	})
+	return c, err
 }
 
 var classIdents = map[string]string{
