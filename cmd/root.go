@@ -16,8 +16,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gtrace/gtrace/pkg/categories"
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
+	"github.com/gtrace/gtrace/pkg/filter"
 	"github.com/gtrace/gtrace/pkg/format"
 	"github.com/gtrace/gtrace/pkg/tracer"
 )
@@ -42,6 +44,13 @@ type Options struct {
 	Xlat          string
 	Out           outputFlags // --format, --group, --summary, --color (output.go)
 
+	// Selection (see expr.go).
+	Exprs      []string // -e
+	Categories []string // -c
+	Paths      []string // -P
+	FDKind     string   // --fd-kind
+	Seccomp    bool     // --seccomp
+
 	Command []string
 }
 
@@ -61,8 +70,10 @@ type exitCode int
 func (c exitCode) Error() string { return "exit status " + strconv.Itoa(int(c)) }
 
 // Main runs gtrace with args and returns the process exit status.
-func Main(args []string) int {
-	ios := System()
+func Main(args []string) int { return execute(System(), args) }
+
+// execute runs gtrace with args on ios and returns the exit status.
+func execute(ios *IOStreams, args []string) int {
 	root := newRootCmd(ios)
 	root.SetArgs(args)
 	err := root.Execute()
@@ -121,6 +132,13 @@ running processes it attaches to, and prints them as strace does.`,
 	f.BoolVarP(&opts.Durations, "syscall-times", "T", false, "show the time spent in each syscall")
 	f.BoolVarP(&opts.Numbers, "syscall-number", "n", false, "print each syscall's number")
 	f.StringVarP(&opts.Xlat, "const-print-style", "X", "abbrev", "how to print named constants: `raw`, abbrev or verbose")
+	f.StringArrayVarP(&opts.Exprs, "expr", "e", nil, "strace's qualifying `EXPR`: trace=SET, signal=SET, status=SET, trace-fds=SET (repeatable)")
+	f.StringArrayVarP(&opts.Categories, "category", "c", nil, "trace only the syscalls of these categories: `LIST` of "+strings.Join(categories.Names(), ", ")+"; !name excludes (repeatable)")
+	f.StringArrayVarP(&opts.Paths, "trace-path", "P", nil, "trace only the syscalls that touch `PATH` (repeatable)")
+	exprFlag(f, &opts.Exprs, "successful-only", "z", "status=successful", "print only the syscalls that succeeded (-e status=successful)")
+	exprFlag(f, &opts.Exprs, "failed-only", "Z", "status=failed", "print only the syscalls that failed (-e status=failed)")
+	f.StringVar(&opts.FDKind, "fd-kind", "", "show generic I/O calls (read, write, close, ...) only on descriptors of these `KINDS`: socket, pipe, file, device, eventfd, epoll, timerfd, signalfd, inotify, pidfd, anon, other")
+	f.BoolVar(&opts.Seccomp, "seccomp", true, "when tracing some syscalls of a program gtrace starts, stop it only on those (seccomp-bpf)")
 	addOutputFlags(f, &opts.Out)
 	c.AddCommand(newGenerateCmd())
 	registerCompletions(c)
@@ -157,6 +175,10 @@ func run(ctx context.Context, opts *Options) error {
 	default:
 		return usagef("-X: unknown style %q (want raw, abbrev or verbose)", opts.Xlat)
 	}
+	sel, err := parseSelection(opts, opts.IO.ErrOut)
+	if err != nil {
+		return err
+	}
 	separate := opts.SeparateFiles || opts.Follow > 1
 	if separate && (opts.Output == "" || opts.Output == "-") {
 		return usagef("-ff needs -o FILE: each task's trace goes to FILE.PID")
@@ -183,8 +205,10 @@ func run(ctx context.Context, opts *Options) error {
 	fm := newFormatter(opts, out, sopts, separate)
 
 	topts := tracer.Options{
-		Follow: opts.Follow > 0 || separate,
-		Decode: decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths},
+		Follow:    opts.Follow > 0 || separate,
+		Decode:    decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths},
+		Trace:     sel.syscalls(),
+		NoSeccomp: !opts.Seccomp,
 	}
 	var t *tracer.Tracer
 	if len(pids) > 0 {
@@ -228,9 +252,21 @@ func run(ctx context.Context, opts *Options) error {
 	if la, ok := fm.(lineAware); ok && opts.Output == "" {
 		msgs.atLineEnd = la.AtLineEnd
 	}
+	show := func(ev *event.Event) {
+		if msgs.filter(ev) {
+			outFailed(fm.Write(ev))
+		}
+	}
+	flt := filter.New(sel.filter)
 	err = t.Run(tracer.Hooks{
 		OnEvent: func(ev *event.Event) tracer.Action {
-			if msgs.filter(ev) && outFailed(fm.Write(ev)) {
+			failed := outErr != nil
+			if flt != nil {
+				flt.Event(ev, show)
+			} else {
+				show(ev)
+			}
+			if !failed && outErr != nil {
 				return tracer.DetachAll
 			}
 			return tracer.Continue

@@ -18,12 +18,14 @@ import (
 // Syscall is one row of a syscall table: everything needed to decode and
 // classify one syscall of one architecture.
 type Syscall struct {
-	Nr    int
-	Name  string
-	Args  []ArgSpec
-	Ret   *Format
-	Cats  categories.Set
-	Flags SyscallFlags
+	Nr   int
+	Name string
+	Args []ArgSpec
+	Ret  *Format
+	Cats categories.Set
+	// Classes are strace's classes of the syscall (-e trace=%file ...).
+	Classes categories.Class
+	Flags   SyscallFlags
 
 	custom *custom
 }

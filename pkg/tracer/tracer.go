@@ -25,6 +25,7 @@ import (
 
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
+	"github.com/gtrace/gtrace/pkg/filter"
 	"github.com/gtrace/gtrace/pkg/tracer/ptrace"
 )
 
@@ -37,7 +38,11 @@ type Options struct {
 	// FDs resolves descriptors to paths for -y; nil uses /proc.
 	FDs decode.FDResolver
 	// Trace selects the syscalls reported; nil reports all.
-	Trace func(arch event.Arch, nr int) bool
+	Trace *filter.Syscalls
+	// NoSeccomp turns the seccomp fast path off. By default, a program
+	// Start runs with only some syscalls selected gets a seccomp filter,
+	// and its other syscalls do not stop it at all.
+	NoSeccomp bool
 }
 
 // Cmd is a program to start.
@@ -100,10 +105,15 @@ func Start(ctx context.Context, cmd Cmd, opts Options) (*Tracer, error) {
 		return nil, lookPathError(cmd.Name, err)
 	}
 	argv := append([]string{cmd.Name}, cmd.Args...)
+	var spec string
+	if !opts.NoSeccomp && !opts.Trace.IsAll() {
+		// A selection too large for a filter is traced without one.
+		spec, _ = ptrace.SeccompFilter(opts.Trace)
+	}
 	t := newTracer(opts)
 	t.spawned = true
 	err = t.start(ctx, func() error {
-		_, err := t.eng.Spawn(ptrace.Command{Path: path, Argv: argv, Env: cmd.Env, Dir: cmd.Dir})
+		_, err := t.eng.Spawn(ptrace.Command{Path: path, Argv: argv, Env: cmd.Env, Dir: cmd.Dir, Filter: spec})
 		return err
 	})
 	return t, err
@@ -252,6 +262,18 @@ func (t *Tracer) Detach() {
 		_ = ptrace.Wake()
 	})
 }
+
+// Stats are figures about a trace so far.
+type Stats struct {
+	// Stops counts the times a traced task stopped for the tracer: the
+	// cost of tracing, which the seccomp fast path keeps to the selected
+	// syscalls.
+	Stops uint64
+}
+
+// Stats returns the trace's figures so far. It may be called from any
+// goroutine.
+func (t *Tracer) Stats() Stats { return Stats{Stops: t.eng.Stops()} }
 
 // Wait waits for the trace to end and returns the started program's exit
 // status (zero for Attach).

@@ -19,6 +19,7 @@ import (
 
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
+	"github.com/gtrace/gtrace/pkg/filter"
 )
 
 // Action is what a Handler asks the engine to do after an event.
@@ -50,8 +51,8 @@ type Config struct {
 	Follow bool
 	// Decoder decodes syscalls; nil means strace's defaults.
 	Decoder *decode.Decoder
-	// Trace reports whether syscall nr of arch is shown; nil shows all.
-	Trace func(arch event.Arch, nr int) bool
+	// Trace is the set of syscalls shown; nil shows all.
+	Trace *filter.Syscalls
 	// Handler receives the events.
 	Handler Handler
 }
@@ -69,6 +70,11 @@ type Engine struct {
 
 	stopRequested atomic.Bool
 	detaching     bool
+
+	// seccomp: the spawned program runs under a seccomp filter (see
+	// seccomp.go).
+	seccomp bool
+	stops   atomic.Uint64
 
 	ev   event.Event
 	stop Stop
@@ -100,6 +106,9 @@ type task struct {
 	interrupted int
 	// attachStop: the task's next PTRACE_EVENT_STOP is its first.
 	attachStop bool
+	// filtered: the task runs under gtrace's seccomp filter; muted: it
+	// was "detached" and is served silently (see seccomp.go).
+	filtered, muted bool
 }
 
 // New returns an Engine for cfg.
@@ -115,6 +124,9 @@ func New(cfg Config) *Engine {
 // options are the ptrace options for every tracee.
 func (e *Engine) options() uintptr {
 	opts := uintptr(optSysGood | optExec)
+	if e.seccomp {
+		opts |= optSeccomp
+	}
 	if e.cfg.Follow {
 		opts |= optFork | optVfork | optClone
 	}
@@ -122,7 +134,8 @@ func (e *Engine) options() uintptr {
 }
 
 func (e *Engine) addTask(tid, tgid int) *task {
-	t := &task{tid: tid, tgid: tgid, interrupted: -1}
+	t := &task{tid: tid, tgid: tgid, interrupted: -1, filtered: e.seccomp}
+	t.muted = t.filtered && e.detaching
 	t.mem.tid = tid
 	e.tasks[tid] = t
 	return t
@@ -190,6 +203,7 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 
 // dispatch handles one wait4 report.
 func (e *Engine) dispatch(pid int, ws unix.WaitStatus) {
+	e.stops.Add(1)
 	t := e.tasks[pid]
 	if t == nil {
 		if !ws.Stopped() {
@@ -204,6 +218,10 @@ func (e *Engine) dispatch(pid int, ws unix.WaitStatus) {
 		// clone event: adopt it now.
 		t = e.adopt(pid, 0)
 	}
+	if t.muted {
+		e.serveMuted(t, ws)
+		return
+	}
 	switch {
 	case ws.Exited() || ws.Signaled():
 		e.taskEnded(t, ws)
@@ -215,7 +233,9 @@ func (e *Engine) dispatch(pid int, ws unix.WaitStatus) {
 // adopt starts tracking a task created by a tracee.
 func (e *Engine) adopt(tid, parent int) *task {
 	t := e.addTask(tid, tgidOf(tid))
-	e.emitAttach(t, parent)
+	if !t.muted {
+		e.emitAttach(t, parent)
+	}
 	return t
 }
 
@@ -244,7 +264,7 @@ func (e *Engine) resume(t *task, sig int) {
 		e.release(t, sig)
 		return
 	}
-	if err := resumeSyscall(t.tid, sig); err != nil {
+	if err := e.resumeTask(t, sig); err != nil {
 		// The task died under us; its exit report follows.
 		return
 	}
@@ -252,6 +272,10 @@ func (e *Engine) resume(t *task, sig int) {
 
 // release detaches t, delivering sig, and forgets it.
 func (e *Engine) release(t *task, sig int) {
+	if t.filtered {
+		e.mute(t, sig)
+		return
+	}
 	_ = detach(t.tid, sig)
 	delete(e.tasks, t.tid)
 	e.emitTask(event.KindDetach, t)
@@ -302,7 +326,7 @@ func (e *Engine) syscallEntry(t *task) {
 		}
 		t.arch = arch
 	}
-	if e.cfg.Trace != nil && !e.cfg.Trace(arch, nr) {
+	if !e.cfg.Trace.Has(arch, nr) {
 		e.resume(t, 0)
 		return
 	}
@@ -401,6 +425,9 @@ func (e *Engine) ptraceEvent(t *task, ev int) {
 			e.adopt(int(msg), t.tid)
 		}
 	case unix.PTRACE_EVENT_EXEC:
+		// The program is running: with a filter that does not select
+		// execve, this event is the first sign of it.
+		t.startup = false
 		if msg, err := eventMsg(t.tid); err == nil && int(msg) != t.tid {
 			e.execInThread(t, int(msg))
 			t = e.tasks[t.tid]

@@ -81,6 +81,7 @@ func (e *Engine) Spawn(cmd Command) (int, error) {
 	if err != nil || !ws.Stopped() {
 		return 0, fmt.Errorf("spawn %s: stub did not start (status %#x): %v", cmd.Path, int(ws), err)
 	}
+	e.seccomp = cmd.Filter != ""
 	if err := seize(pid, e.options()|optExitKill); err != nil {
 		_ = unix.Kill(pid, unix.SIGKILL)
 		return 0, &TraceError{PID: pid, Op: "spawn", Err: classify(pid, err), Hint: hint(err)}

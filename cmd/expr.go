@@ -1,0 +1,148 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/gtrace/gtrace/pkg/filter"
+)
+
+// selection is what -e, -c, -P, -z, -Z and --fd-kind select: the syscalls
+// traced (which the seccomp filter stops on) and the filter on the events
+// that follow.
+type selection struct {
+	// trace is -e trace='s set, nil when not given (the last one wins,
+	// as in strace); categories is -c's, nil when not given.
+	trace, categories *filter.Syscalls
+	filter            filter.Options
+}
+
+// parseSelection reads the selecting flags of opts. Paths -P resolved to
+// another name are reported on w, as strace does.
+func parseSelection(opts *Options, w io.Writer) (*selection, error) {
+	s := &selection{}
+	for _, expr := range opts.Exprs {
+		if err := s.qualify(expr); err != nil {
+			return nil, err
+		}
+	}
+	if len(opts.Categories) > 0 {
+		cats, err := filter.ParseCategories(opts.Categories)
+		if err != nil {
+			return nil, usagef("-c: %v", err)
+		}
+		s.categories = cats
+	}
+	if len(opts.Paths) > 0 {
+		paths, resolved := filter.NewPaths(opts.Paths)
+		for _, r := range resolved {
+			fmt.Fprintf(w, "gtrace: Requested path %q resolved into %q\n", r[0], r[1])
+		}
+		s.filter.Paths = paths
+	}
+	if opts.FDKind != "" {
+		kinds, err := filter.ParseFDKinds(opts.FDKind)
+		if err != nil {
+			return nil, usagef("--fd-kind: %v", err)
+		}
+		s.filter.FDKinds = kinds
+	}
+	return s, nil
+}
+
+// syscalls is the set of syscalls to trace: every selection given must
+// select a call, and --fd-kind adds the generic I/O calls it filters. nil
+// means every syscall.
+func (s *selection) syscalls() *filter.Syscalls {
+	var set *filter.Syscalls
+	for _, sel := range []*filter.Syscalls{s.trace, s.categories} {
+		switch {
+		case sel == nil:
+		case set == nil:
+			set = filter.NoSyscalls().Union(sel)
+		default:
+			set.Intersect(sel)
+		}
+	}
+	if set != nil && s.filter.FDKinds != nil {
+		set.Union(filter.GenericIO())
+	}
+	return set
+}
+
+// qualify reads one -e expression, [QUALIFIER=]VALUE, and hands VALUE to
+// the qualifier's parser. As in strace, an expression whose text before
+// '=' is not a qualifier is a trace= value.
+func (s *selection) qualify(expr string) error {
+	qualifier, value, ok := strings.Cut(expr, "=")
+	if !ok || !isQualifier(qualifier) {
+		qualifier, value = "trace", expr
+	}
+	var err error
+	switch qualifier {
+	case "trace", "t":
+		s.trace, err = filter.ParseTrace(value)
+	case "signal", "signals", "s":
+		s.filter.Signals, err = filter.ParseSignals(value)
+	case "status":
+		s.filter.Status, err = filter.ParseStatus(value)
+	case "trace-fds", "trace-fd", "fd", "fds":
+		s.filter.FDs, err = filter.ParseFDs(value)
+	default:
+		return usagef("-e %s: not supported by gtrace", qualifier)
+	}
+	if err != nil {
+		return usagef("-e %s: %v", canonicalQualifier[qualifier], err)
+	}
+	return nil
+}
+
+// exprFlag defines a boolean flag that stands for an -e expression (-z
+// for -e status=successful): it joins the -e list where it is given, so
+// that the last of -z, -Z and -e status= wins, as in strace.
+func exprFlag(f *pflag.FlagSet, exprs *[]string, name, short, expr, usage string) {
+	f.VarPF(&exprValue{exprs, expr}, name, short, usage).NoOptDefVal = "true"
+}
+
+type exprValue struct {
+	exprs *[]string
+	expr  string
+}
+
+func (v *exprValue) Set(s string) error {
+	if s != "true" {
+		return fmt.Errorf("takes no value")
+	}
+	*v.exprs = append(*v.exprs, v.expr)
+	return nil
+}
+
+func (v *exprValue) String() string { return "false" }
+func (v *exprValue) Type() string   { return "bool" }
+
+// canonicalQualifier names each qualifier spelling's qualifier in errors.
+var canonicalQualifier = map[string]string{
+	"trace": "trace", "t": "trace",
+	"signal": "signal", "signals": "signal", "s": "signal",
+	"status":    "status",
+	"trace-fds": "trace-fds", "trace-fd": "trace-fds", "fd": "trace-fds", "fds": "trace-fds",
+}
+
+// straceQualifiers are the qualifiers strace knows that gtrace does not
+// (yet): named, so that their use is an error rather than a syscall name.
+var straceQualifiers = []string{
+	"abbrev", "a", "verbose", "v", "raw", "x", "read", "reads", "r", "write", "writes", "w",
+	"quiet", "silent", "silence", "q", "fault", "inject", "kvm", "decode-fd", "decode-fds",
+	"decode-pid", "decode-pids", "secontext",
+}
+
+func isQualifier(name string) bool {
+	_, ok := canonicalQualifier[name]
+	for _, q := range straceQualifiers {
+		ok = ok || q == name
+	}
+	return ok
+}
