@@ -179,6 +179,11 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	if opts.Out.Group != "" && (sel.trace != nil || sel.categories != nil) {
+		// A resource's report needs every call on it (open, dup, read,
+		// close...): --group KIND chooses the resources instead.
+		return usagef("--group reports on whole resources: choose them with --group file|socket|all, not with -e trace= or -c")
+	}
 	separate := opts.SeparateFiles || opts.Follow > 1
 	if separate && (opts.Output == "" || opts.Output == "-") {
 		return usagef("-ff needs -o FILE: each task's trace goes to FILE.PID")
