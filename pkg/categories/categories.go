@@ -4,7 +4,6 @@
 package categories
 
 import (
-	"fmt"
 	"math/bits"
 	"strings"
 )
@@ -73,32 +72,3 @@ func (s Set) List() []string {
 }
 
 func (s Set) String() string { return strings.Join(s.List(), ",") }
-
-// Parse reads a comma-separated list of category names, each optionally
-// negated with a leading '!'. A list that starts with a negation selects
-// everything except the negated categories.
-func Parse(list string) (Set, error) {
-	var set, neg Set
-	onlyNeg := true
-	for word := range strings.SplitSeq(list, ",") {
-		word = strings.TrimSpace(word)
-		if word == "" {
-			continue
-		}
-		name, not := strings.CutPrefix(word, "!")
-		c, ok := Lookup(name)
-		if !ok {
-			return 0, fmt.Errorf("unknown category %q (known: %s)", name, strings.Join(names[:], ", "))
-		}
-		if not {
-			neg |= c
-		} else {
-			set |= c
-			onlyNeg = false
-		}
-	}
-	if onlyNeg && neg != 0 {
-		set = All
-	}
-	return set &^ neg, nil
-}
