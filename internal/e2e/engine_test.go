@@ -242,13 +242,7 @@ func TestExecInThread(t *testing.T) {
 			t.Errorf("trace lacks %q:\n%s", want, r.Trace)
 		}
 	}
-	if strace, err := exec.LookPath("strace"); err == nil {
-		want := difftest.Trace(t, strace, nil, prog)
-		c := difftest.Compare(difftest.Parse(want.Trace), difftest.Parse(r.Trace))
-		if c.Calls.Ratio() < minCalls {
-			t.Errorf("gtrace reproduces %d/%d of strace's calls", c.Calls.Matched, c.Calls.Total)
-		}
-	}
+	assertLikeStrace(t, r, prog)
 }
 
 // TestLeaderExit: the main thread exits first and stays a zombie while
@@ -266,12 +260,21 @@ func TestLeaderExit(t *testing.T) {
 	if n := strings.Count(r.Trace, "+++ exited with 0 +++"); n != 2 {
 		t.Errorf("%d exit lines, want 2 (leader and worker):\n%s", n, r.Trace)
 	}
-	if strace, err := exec.LookPath("strace"); err == nil {
-		want := difftest.Trace(t, strace, nil, prog)
-		c := difftest.Compare(difftest.Parse(want.Trace), difftest.Parse(r.Trace))
-		if c.Calls.Ratio() < minCalls {
-			t.Errorf("gtrace reproduces %d/%d of strace's calls", c.Calls.Matched, c.Calls.Total)
-		}
+	assertLikeStrace(t, r, prog)
+}
+
+// assertLikeStrace checks that r, gtrace's trace of argv, has strace's
+// syscall sequence, when strace is installed.
+func assertLikeStrace(t *testing.T, r difftest.Run, argv ...string) {
+	t.Helper()
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		return
+	}
+	want := difftest.Trace(t, strace, nil, argv...)
+	c := difftest.Compare(difftest.Parse(want.Trace), difftest.Parse(r.Trace))
+	if c.Calls.Ratio() < minCalls {
+		t.Errorf("gtrace reproduces %d/%d of strace's calls", c.Calls.Matched, c.Calls.Total)
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/gtrace/gtrace/internal/difftest"
 )
 
 // SchemaPath is the schema's path from the repository root.
@@ -21,7 +23,7 @@ const SchemaPath = "docs/gtrace-event.schema.json"
 // Compile loads and compiles the schema.
 func Compile(t testing.TB) *jsonschema.Schema {
 	t.Helper()
-	path := filepath.Join(repoRoot(t), SchemaPath)
+	path := filepath.Join(difftest.Root(t), SchemaPath)
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -65,23 +67,4 @@ func ValidateNDJSON(t testing.TB, sch *jsonschema.Schema, out []byte) int {
 		}
 	}
 	return n
-}
-
-// repoRoot finds the directory holding go.mod above the working
-// directory (a test's package directory).
-func repoRoot(t testing.TB) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
 }

@@ -458,8 +458,15 @@ func (e *Engine) execInThread(leader *task, former int) {
 // signalStop handles a signal-delivery-stop: report the signal, then
 // deliver it.
 func (e *Engine) signalStop(t *task, sig unix.Signal) {
-	if t.startup && sig == unix.SIGCONT {
-		e.resume(t, 0) // the SIGCONT that released the spawn stub
+	if t.startup {
+		// Before the program's execve the task is gtrace's own stub: its
+		// signals (the SIGCONT that released it, the Go runtime's SIGURG)
+		// are not the program's. SIGCONT has done its work; others are
+		// delivered, unreported.
+		if sig == unix.SIGCONT {
+			sig = 0
+		}
+		e.resume(t, int(sig))
 		return
 	}
 	if t.detaching {
