@@ -48,6 +48,9 @@ type Command struct {
 	Dir  string   // working directory; "" for gtrace's own
 	// Filter is the seccomp filter spec the stub installs, "" for none.
 	Filter string
+	// Files are the program's descriptors 0, 1, 2 (and on); nil gives
+	// it gtrace's own 0, 1 and 2.
+	Files []uintptr
 }
 
 // Spawn starts cmd stopped under the engine. It must be called on the
@@ -62,10 +65,14 @@ func (e *Engine) Spawn(cmd Command) (int, error) {
 	if env == nil {
 		env = os.Environ()
 	}
+	files := cmd.Files
+	if files == nil {
+		files = []uintptr{0, 1, 2}
+	}
 	pid, err := syscall.ForkExec(self, stubArgv(cmd.Filter, cmd.Path, cmd.Argv), &syscall.ProcAttr{
 		Dir:   cmd.Dir,
 		Env:   env,
-		Files: []uintptr{0, 1, 2},
+		Files: files,
 	})
 	if err != nil {
 		return 0, fmt.Errorf("spawn %s: %w", cmd.Path, err)
@@ -252,18 +259,6 @@ func hint(err error) string {
 		return "tracing another user's process needs root or CAP_SYS_PTRACE"
 	}
 	return ""
-}
-
-// Wake interrupts a Run blocked in wait4, so that it notices
-// RequestStop: it starts a short-lived child of this process, whose exit
-// wait4 reports. It may be called from any goroutine.
-func Wake() error {
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	_, err = syscall.ForkExec(self, []string{wakeArg0}, &syscall.ProcAttr{Files: []uintptr{}})
-	return err
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

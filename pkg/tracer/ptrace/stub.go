@@ -20,8 +20,8 @@ import (
 // users' programs and test binaries alike.
 const (
 	stubArg0 = "gtrace:spawn-stub"
-	// wakeArg0 marks a process started only to end at once: its exit wakes
-	// an engine blocked in wait4 (see Engine.Wake).
+	// wakeArg0 marks a process started only to end when told: its exit
+	// wakes an engine blocked in wait4 (see wake.go).
 	wakeArg0 = "gtrace:wake"
 	// stubVersion guards against a stub from another gtrace build.
 	stubVersion = "1"
@@ -35,6 +35,7 @@ func init() {
 	case stubArg0:
 		os.Exit(runStub(os.Args[1:]))
 	case wakeArg0:
+		runWaker(os.Args[1:])
 		os.Exit(0)
 	}
 }
