@@ -19,6 +19,7 @@ import (
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
 	"github.com/gtrace/gtrace/pkg/format"
+	"github.com/gtrace/gtrace/pkg/tamper"
 	"github.com/gtrace/gtrace/pkg/tracer"
 )
 
@@ -40,6 +41,9 @@ type Options struct {
 	Durations     bool
 	Numbers       bool
 	Xlat          string
+	Exprs         []string                           // -e values
+	Trace         func(arch event.Arch, nr int) bool // -e trace=; nil: all
+	Inject        []tamper.Rule
 
 	Command []string
 }
@@ -112,6 +116,7 @@ running processes it attaches to, and prints them as strace does.`,
 	f.BoolVarP(&opts.Durations, "syscall-times", "T", false, "show the time spent in each syscall")
 	f.BoolVarP(&opts.Numbers, "syscall-number", "n", false, "print each syscall's number")
 	f.StringVarP(&opts.Xlat, "const-print-style", "X", "abbrev", "how to print named constants: `raw`, abbrev or verbose")
+	addExprFlag(f, opts)
 	return c
 }
 
@@ -122,6 +127,9 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	pids, err := parsePIDs(opts.PIDs)
 	if err != nil {
+		return err
+	}
+	if err := applyExprs(opts); err != nil {
 		return err
 	}
 	switch {
@@ -175,6 +183,7 @@ func run(ctx context.Context, opts *Options) error {
 	topts := tracer.Options{
 		Follow: opts.Follow > 0 || separate,
 		Decode: decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths},
+		Trace:  opts.Trace,
 	}
 	var t *tracer.Tracer
 	if len(pids) > 0 {
@@ -199,8 +208,13 @@ func run(ctx context.Context, opts *Options) error {
 	if la, ok := fm.(lineAware); ok && opts.Output == "" {
 		msgs.atLineEnd = la.AtLineEnd
 	}
+	tam := tamperer(opts)
 	err = t.Run(tracer.Hooks{
+		Syscalls: syscallHooks(tam),
 		OnEvent: func(ev *event.Event) tracer.Action {
+			if tam != nil && ev.Kind == event.KindExit {
+				tam.Forget(ev.TID)
+			}
 			if msgs.filter(ev) {
 				_ = fm.Write(ev)
 			}
