@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -680,5 +682,52 @@ func TestSignalAndDelay(t *testing.T) {
 	}
 	if !delayed || took < delay {
 		t.Errorf("Delayed = %v, call took %v; want marked and at least %v", delayed, took, delay)
+	}
+}
+
+func TestTracersKeepToTheirOwnChildren(t *testing.T) {
+	// Two tracers at once, while the program using them starts and waits
+	// for children of its own: nobody's children are taken by another.
+	prog := testtracee.Build(t, "getpid")
+	trueProg, err := exec.LookPath("true")
+	if err != nil {
+		t.Skip("no true(1)")
+	}
+	var wg sync.WaitGroup
+	outs := make([]string, 2)
+	errs := make([]error, 2)
+	for i := range outs {
+		wg.Go(func() {
+			var out bytes.Buffer
+			cmd := tracer.Command(prog, "20")
+			cmd.Stdout = &out
+			tr, err := tracer.Start(context.Background(), cmd, tracer.Options{})
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			err = tr.Run(on(func(s *tracer.Syscall) tracer.Action {
+				if !s.IsEntry() {
+					_ = s.SetReturn(int64(i))
+				}
+				return tracer.Continue
+			}, "getpid"))
+			if _, werr := tr.Wait(); err == nil {
+				err = werr
+			}
+			outs[i], errs[i] = out.String(), err
+		})
+	}
+	for range 10 {
+		if err := exec.Command(trueProg).Run(); err != nil {
+			t.Errorf("running a child of our own while tracing: %v", err)
+		}
+	}
+	wg.Wait()
+	for i, out := range outs {
+		want := strings.Repeat(strconv.Itoa(i)+"\n", 20)
+		if errs[i] != nil || out != want {
+			t.Errorf("tracer %d: %v, program printed %q", i, errs[i], out)
+		}
 	}
 }
