@@ -221,7 +221,7 @@ func (e *Engine) dispatch(pid int, ws unix.WaitStatus) {
 		}
 		// A new task's first stop can arrive before its creator's
 		// clone event: adopt it now.
-		t = e.adopt(pid, 0)
+		t = e.adopt(pid, creatorOf(pid))
 	}
 	switch {
 	case ws.Exited() || ws.Signaled():

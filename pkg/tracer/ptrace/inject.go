@@ -215,30 +215,21 @@ func (s *Stop) Inject(nr int, args ...uint64) (int64, error) {
 // injectAtEntry runs the injected call in place of the one the task is
 // entering, then rewinds the task into the original call's entry.
 func (s *Stop) injectAtEntry(nr int64, args *[6]uint64, seccomp bool) (int64, []int, error) {
-	tid, arch := s.t.tid, s.t.call.Arch
-	var saved regs
-	if err := getRegs(tid, &saved); err != nil {
-		return 0, nil, err
-	}
-	r := saved
-	setCall(&r, arch, nr, args)
-	if err := setRegs(tid, &r); err != nil {
+	saved, err := s.loadCall(nr, args, false)
+	if err != nil {
 		return 0, nil, err
 	}
 	var parked []int
-	if err := s.runTo(unix.PTRACE_SYSCALL, syscallInfoExit, &parked); err != nil {
+	ret, err := s.finishCall(&parked)
+	if err != nil {
 		return 0, parked, err
 	}
-	if err := getRegs(tid, &r); err != nil {
-		return 0, parked, err
-	}
-	ret := result(&r, arch)
 	// Back over the syscall instruction, with the original number where
 	// the instruction reads it.
-	r = saved
+	r := saved
 	r.Rip -= syscallInsnLen
 	r.Rax = saved.Orig_rax
-	if err := setRegs(tid, &r); err != nil {
+	if err := setRegs(s.t.tid, &r); err != nil {
 		return ret, parked, err
 	}
 	// A seccomp stop comes after the syscall-entry stop: resume without
@@ -253,29 +244,49 @@ func (s *Stop) injectAtEntry(nr int64, args *[6]uint64, seccomp bool) (int64, []
 // injectAtExit makes the task, which has just left a call, make the
 // injected call and come back to where it was with the original result.
 func (s *Stop) injectAtExit(nr int64, args *[6]uint64) (int64, []int, error) {
-	tid, arch := s.t.tid, s.t.call.Arch
-	var saved regs
-	if err := getRegs(tid, &saved); err != nil {
-		return 0, nil, err
-	}
-	r := saved
-	setCall(&r, arch, nr, args)
-	r.Rax = uint64(nr)
-	r.Rip -= syscallInsnLen
-	if err := setRegs(tid, &r); err != nil {
+	saved, err := s.loadCall(nr, args, true)
+	if err != nil {
 		return 0, nil, err
 	}
 	var parked []int
 	if err := s.runTo(unix.PTRACE_SYSCALL, syscallInfoEntry, &parked); err != nil {
 		return 0, parked, err
 	}
-	if err := s.runTo(unix.PTRACE_SYSCALL, syscallInfoExit, &parked); err != nil {
+	ret, err := s.finishCall(&parked)
+	if err != nil {
 		return 0, parked, err
 	}
-	if err := getRegs(tid, &r); err != nil {
-		return 0, parked, err
+	return ret, parked, setRegs(s.t.tid, &saved)
+}
+
+// loadCall saves the task's registers and loads the injected call into
+// them. At an exit stop (rewind), the task is also sent back over its
+// syscall instruction, with the number where the instruction reads it.
+func (s *Stop) loadCall(nr int64, args *[6]uint64, rewind bool) (regs, error) {
+	var saved regs
+	if err := getRegs(s.t.tid, &saved); err != nil {
+		return saved, err
 	}
-	return result(&r, arch), parked, setRegs(tid, &saved)
+	r := saved
+	setCall(&r, s.t.call.Arch, nr, args)
+	if rewind {
+		r.Rax = uint64(nr)
+		r.Rip -= syscallInsnLen
+	}
+	return saved, setRegs(s.t.tid, &r)
+}
+
+// finishCall runs the task to the injected call's exit and returns its
+// result.
+func (s *Stop) finishCall(parked *[]int) (int64, error) {
+	if err := s.runTo(unix.PTRACE_SYSCALL, syscallInfoExit, parked); err != nil {
+		return 0, err
+	}
+	var r regs
+	if err := getRegs(s.t.tid, &r); err != nil {
+		return 0, err
+	}
+	return result(&r, s.t.call.Arch), nil
 }
 
 // runTo resumes the task with req until it reaches a syscall stop of

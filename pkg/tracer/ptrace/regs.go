@@ -34,36 +34,32 @@ const noSyscall = -1
 // setEntry replaces the number and arguments of the call tid is entering
 // (at a syscall-entry or seccomp stop).
 func setEntry(tid int, arch event.Arch, nr int64, args *[6]uint64) error {
+	var info syscallInfo
 	if !setInfoUnsupported.Load() {
-		var info syscallInfo
 		if err := getSyscallInfo(tid, &info); err != nil {
 			return err
 		}
 		info.NrOrRval = uint64(nr)
 		info.Args = *args
-		err := setSyscallInfo(tid, &info)
-		if err != unix.EIO {
-			return err
-		}
-		setInfoUnsupported.Store(true)
 	}
-	var r regs
-	if err := getRegs(tid, &r); err != nil {
-		return err
-	}
-	setCall(&r, arch, nr, args)
-	return setRegs(tid, &r)
+	return change(tid, &info, func(r *regs) { setCall(r, arch, nr, args) })
 }
 
 // setResult replaces the return value of the call tid is leaving (at a
 // syscall-exit stop). ret is the raw value: -errno for a failure.
 func setResult(tid int, ret int64) error {
+	info := syscallInfo{Op: syscallInfoExit, NrOrRval: uint64(ret)}
+	if ret < 0 && ret >= -maxErrno {
+		info.Args[0] = 1 // is_error
+	}
+	return change(tid, &info, func(r *regs) { r.Rax = uint64(ret) })
+}
+
+// change sets info with PTRACE_SET_SYSCALL_INFO, or where the kernel
+// lacks it, edits the registers with edit.
+func change(tid int, info *syscallInfo, edit func(r *regs)) error {
 	if !setInfoUnsupported.Load() {
-		info := syscallInfo{Op: syscallInfoExit, NrOrRval: uint64(ret)}
-		if ret < 0 && ret >= -maxErrno {
-			info.Args[0] = 1 // is_error
-		}
-		err := setSyscallInfo(tid, &info)
+		err := setSyscallInfo(tid, info)
 		if err != unix.EIO {
 			return err
 		}
@@ -73,7 +69,7 @@ func setResult(tid int, ret int64) error {
 	if err := getRegs(tid, &r); err != nil {
 		return err
 	}
-	r.Rax = uint64(ret)
+	edit(&r)
 	return setRegs(tid, &r)
 }
 

@@ -71,7 +71,7 @@ func (e *Engine) Spawn(cmd Command) (int, error) {
 	}
 	pid, err := syscall.ForkExec(self, stubArgv(cmd.Filter, cmd.Path, cmd.Argv), &syscall.ProcAttr{
 		Dir:   cmd.Dir,
-		Env:   env,
+		Env:   append([]string{stubGodebug}, env...),
 		Files: files,
 	})
 	if err != nil {
@@ -199,34 +199,38 @@ func checkAttachable(pid int) error {
 }
 
 // tracerPid reads TracerPid from /proc/pid/status.
-func tracerPid(pid int) int {
-	status, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+func tracerPid(pid int) int { return statusField(pid, "TracerPid:") }
+
+// tgidOf reads the thread group id of a task from /proc.
+func tgidOf(tid int) int {
+	if n := statusField(tid, "Tgid:"); n != 0 {
+		return n
+	}
+	return tid
+}
+
+// creatorOf names the task that created tid, for a task met before its
+// creator's clone event: a thread's process, or a process's parent.
+func creatorOf(tid int) int {
+	if tgid := tgidOf(tid); tgid != tid {
+		return tgid
+	}
+	return statusField(tid, "PPid:")
+}
+
+// statusField reads a numeric field of /proc/TID/status, 0 if absent.
+func statusField(tid int, name string) int {
+	status, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status")
 	if err != nil {
 		return 0
 	}
 	for line := range strings.SplitSeq(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "TracerPid:"); ok {
+		if v, ok := strings.CutPrefix(line, name); ok {
 			n, _ := strconv.Atoi(strings.TrimSpace(v))
 			return n
 		}
 	}
 	return 0
-}
-
-// tgidOf reads the thread group id of a task from /proc.
-func tgidOf(tid int) int {
-	status, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status")
-	if err != nil {
-		return tid
-	}
-	for line := range strings.SplitSeq(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "Tgid:"); ok {
-			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
-				return n
-			}
-		}
-	}
-	return tid
 }
 
 // classify maps a ptrace errno to the package's sentinel errors.
