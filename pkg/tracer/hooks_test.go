@@ -160,9 +160,12 @@ func TestSetReturnAtEntrySkipsTheCall(t *testing.T) {
 				t.Fatal(err)
 			}
 			var exit event.Call
+			skipped := false
 			hooks := on(func(s *tracer.Syscall) tracer.Action {
 				if s.IsEntry() {
 					must(t, tc.set(s))
+				} else {
+					skipped = s.Skipped()
 				}
 				return tracer.Continue
 			}, "unlink")
@@ -179,8 +182,8 @@ func TestSetReturnAtEntrySkipsTheCall(t *testing.T) {
 			if _, err := os.Stat(file); err != nil {
 				t.Errorf("the kernel ran the skipped unlink: %v", err)
 			}
-			if !exit.Injected {
-				t.Error("the exit event is not marked Injected")
+			if !exit.Injected || !skipped {
+				t.Errorf("at exit: Injected %v, Skipped %v; want both", exit.Injected, skipped)
 			}
 		})
 	}

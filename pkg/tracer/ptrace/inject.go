@@ -27,6 +27,8 @@ type tamper struct {
 	// kernel does nothing; ret is then written as its result at exit.
 	skipped bool
 	ret     int64
+	// wasSkipped: the call whose exit the task is stopped at was skipped.
+	wasSkipped bool
 	// signal is delivered as the task resumes from the current stop, as
 	// strace's inject=...:signal= does (si_code SI_KERNEL).
 	signal int
@@ -109,7 +111,12 @@ func (s *Stop) SetReturn(ret int64) error {
 
 // Skipped reports whether the current call was skipped by SetReturn at
 // entry.
-func (s *Stop) Skipped() bool { return s.t.tamper.skipped }
+func (s *Stop) Skipped() bool {
+	if s.atEntry() {
+		return s.t.tamper.skipped
+	}
+	return s.atExit() && s.t.tamper.wasSkipped
+}
 
 // WriteMemory writes p at addr in the task's memory, read-only pages
 // included (as a debugger writes breakpoints). At a syscall stop the
@@ -335,6 +342,7 @@ func (s *Stop) runTo(req int, op uint8, parked *[]int) error {
 // into the task now.
 func (e *Engine) result(t *task) int64 {
 	ret := int64(e.info.NrOrRval)
+	t.tamper.wasSkipped = t.tamper.skipped
 	if !t.tamper.skipped {
 		return ret
 	}
