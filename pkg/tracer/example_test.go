@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"sync"
 	"syscall"
 
 	"github.com/gtrace/gtrace/pkg/event"
@@ -164,6 +165,7 @@ func ExampleTracer_Detach() {
 		return
 	}
 	reading := make(chan struct{})
+	var once sync.Once
 	go func() {
 		<-reading
 		t.Detach()
@@ -173,9 +175,8 @@ func ExampleTracer_Detach() {
 	t.Run(tracer.Hooks{Syscalls: []tracer.Hook{{
 		Names: []string{"read"},
 		Func: func(s *tracer.Syscall) tracer.Action {
-			if s.IsEntry() && s.Arg(0) == 0 && reading != nil {
-				close(reading)
-				reading = nil
+			if s.IsEntry() && s.Arg(0) == 0 {
+				once.Do(func() { close(reading) })
 			}
 			return tracer.Continue
 		},
