@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/gtrace/gtrace/pkg/filter"
+	"github.com/gtrace/gtrace/pkg/tamper"
 )
 
 // selection is what -e, -c, -P, -z, -Z and --fd-kind select: the syscalls
@@ -18,12 +19,16 @@ type selection struct {
 	// as in strace); categories is -c's, nil when not given.
 	trace, categories *filter.Syscalls
 	filter            filter.Options
+	// inject holds -e inject= and -e fault= rules (inject.go); warn is
+	// where their warnings go.
+	inject []tamper.Rule
+	warn   io.Writer
 }
 
 // parseSelection reads the selecting flags of opts. Paths -P resolved to
 // another name are reported on w, as strace does.
 func parseSelection(opts *Options, w io.Writer) (*selection, error) {
-	s := &selection{}
+	s := &selection{warn: w}
 	for _, expr := range opts.Exprs {
 		if err := s.qualify(expr); err != nil {
 			return nil, err
@@ -91,6 +96,8 @@ func (s *selection) qualify(expr string) error {
 		s.filter.Status, err = filter.ParseStatus(value)
 	case "trace-fds", "trace-fd", "fd", "fds":
 		s.filter.FDs, err = filter.ParseFDs(value)
+	case "inject", "fault":
+		return s.addInject(value, qualifier == "fault")
 	default:
 		return usagef("-e %s: not supported by gtrace", qualifier)
 	}
@@ -129,13 +136,14 @@ var canonicalQualifier = map[string]string{
 	"signal": "signal", "signals": "signal", "s": "signal",
 	"status":    "status",
 	"trace-fds": "trace-fds", "trace-fd": "trace-fds", "fd": "trace-fds", "fds": "trace-fds",
+	"inject": "inject", "fault": "fault",
 }
 
 // straceQualifiers are the qualifiers strace knows that gtrace does not
 // (yet): named, so that their use is an error rather than a syscall name.
 var straceQualifiers = []string{
 	"abbrev", "a", "verbose", "v", "raw", "x", "read", "reads", "r", "write", "writes", "w",
-	"quiet", "silent", "silence", "q", "fault", "inject", "kvm", "decode-fd", "decode-fds",
+	"quiet", "silent", "silence", "q", "kvm", "decode-fd", "decode-fds",
 	"decode-pid", "decode-pids", "secontext",
 }
 

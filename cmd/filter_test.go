@@ -261,10 +261,10 @@ func TestSelectionUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-e", "trace=opne", "true"}, `gtrace: -e trace: unknown syscall "opne"`},
-		{[]string{"-e", "opne", "true"}, `gtrace: -e trace: unknown syscall "opne"`},
-		{[]string{"-e", "trace=getpid,%foo", "true"}, `unknown syscall "%foo"`},
-		{[]string{"-e", "trace=", "true"}, `-e trace: unknown syscall ""`},
+		{[]string{"-e", "trace=opne", "true"}, `gtrace: -e trace: invalid system call 'opne'`},
+		{[]string{"-e", "opne", "true"}, `gtrace: -e trace: invalid system call 'opne'`},
+		{[]string{"-e", "trace=getpid,%foo", "true"}, `invalid system call '%foo'`},
+		{[]string{"-e", "trace=", "true"}, `-e trace: invalid system call ''`},
 		{[]string{"-e", "trace=/[", "true"}, `-e trace: bad regular expression "["`},
 		{[]string{"-e", "trace=getpid@16", "true"}, `unknown ABI "16"`},
 		{[]string{"-e", "signal=SIGFOO", "true"}, `gtrace: -e signal: unknown signal "SIGFOO"`},

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,24 +18,6 @@ import (
 // gtraceBin is the gtrace binary the end-to-end tests run, built once by
 // TestMain.
 var gtraceBin string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "gtrace-cmd-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	gtraceBin = filepath.Join(dir, "gtrace")
-	build := exec.Command("go", "build", "-o", gtraceBin, "..")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building gtrace: %v\n%s", err, out)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
 
 // gtrace runs the built binary in dir with args and returns the trace it
 // wrote with -o (the trace file is added to args), failing the test when

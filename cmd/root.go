@@ -263,8 +263,13 @@ func run(ctx context.Context, opts *Options) error {
 		}
 	}
 	flt := filter.New(sel.filter)
+	tam := tamperer(sel)
 	err = t.Run(tracer.Hooks{
+		Syscalls: syscallHooks(tam),
 		OnEvent: func(ev *event.Event) tracer.Action {
+			if tam != nil && ev.Kind == event.KindExit {
+				tam.Forget(ev.TID)
+			}
 			failed := outErr != nil
 			if flt != nil {
 				flt.Event(ev, show)
@@ -272,7 +277,7 @@ func run(ctx context.Context, opts *Options) error {
 				show(ev)
 			}
 			if !failed && outErr != nil {
-				return tracer.DetachAll
+				return tracer.Stop
 			}
 			return tracer.Continue
 		},

@@ -374,7 +374,8 @@ func readCounter(t *testing.T, path string) int {
 }
 
 // children lists the child processes of pid, whichever of its threads
-// started them.
+// started them, leaving out gtrace's own helper processes (argv[0]
+// "gtrace:...", such as the engine's waker).
 func children(t *testing.T, pid int) []int {
 	t.Helper()
 	tasks, _ := filepath.Glob("/proc/" + strconv.Itoa(pid) + "/task/*/children")
@@ -383,6 +384,9 @@ func children(t *testing.T, pid int) []int {
 		b, _ := os.ReadFile(task)
 		for _, f := range strings.Fields(string(b)) {
 			n, _ := strconv.Atoi(f)
+			if argv, _ := os.ReadFile("/proc/" + f + "/cmdline"); bytes.HasPrefix(argv, []byte("gtrace:")) {
+				continue
+			}
 			out = append(out, n)
 		}
 	}

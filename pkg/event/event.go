@@ -99,6 +99,11 @@ type Call struct {
 	RetAux Value         // extra detail strace prints in parentheses
 	// Injected is set when gtrace, not the kernel, chose the result.
 	Injected bool
+	// InjectedArgs is set when gtrace changed the arguments, or the
+	// memory they point to, before the kernel saw them.
+	InjectedArgs bool
+	// Delayed is set when gtrace held the task back at entry or exit.
+	Delayed bool
 
 	Start, End time.Time
 }

@@ -250,7 +250,7 @@ func ParseTrace(expr string) (*Syscalls, error) {
 			}
 		}
 		if tokens == 0 {
-			return nil, fmt.Errorf("unknown syscall %q", expr)
+			return nil, fmt.Errorf("invalid system call '%s'", expr)
 		}
 	}
 	if inverted {
@@ -285,7 +285,7 @@ func addToken(s *Syscalls, tok string) error {
 		return err
 	}
 	if !found && !optional {
-		return fmt.Errorf("unknown syscall %q", tok)
+		return fmt.Errorf("invalid system call '%s'", tok)
 	}
 	return nil
 }

@@ -285,9 +285,7 @@ func (f *Strace) exit(ev *event.Event) {
 	if failed {
 		b = f.opts.Color.close(b, event.TokError)
 	}
-	if c.Injected {
-		b = append(b, " (INJECTED)"...)
-	}
+	b = appendTampering(b, c)
 	if f.opts.Time.Durations && c.Phase == event.Returned {
 		b = f.opts.Color.open(b, event.TokTime)
 		b = appendDuration(b, c.Duration())
@@ -371,6 +369,24 @@ func appendPadded(b []byte, n, width int, right bool) []byte {
 	b = append(b, d...)
 	for ; pad > 0; pad-- {
 		b = append(b, ' ')
+	}
+	return b
+}
+
+// appendTampering appends strace's notes on a call gtrace changed:
+// " (INJECTED)" for a result, " (INJECTED: args)" for arguments, both
+// as " (INJECTED: args, retval)", then " (DELAYED)".
+func appendTampering(b []byte, c *event.Call) []byte {
+	switch {
+	case c.InjectedArgs && c.Injected:
+		b = append(b, " (INJECTED: args, retval)"...)
+	case c.InjectedArgs:
+		b = append(b, " (INJECTED: args)"...)
+	case c.Injected:
+		b = append(b, " (INJECTED)"...)
+	}
+	if c.Delayed {
+		b = append(b, " (DELAYED)"...)
 	}
 	return b
 }

@@ -1,25 +1,16 @@
-// Package tracer is gtrace as a library: start or attach to programs,
-// and receive every syscall, signal and exit they make as typed events,
-// through an iterator or through callbacks that may inspect and change
-// the stopped program.
-//
-//	t, err := tracer.Start(ctx, tracer.Command("ls", "-l"), tracer.Options{Follow: true})
-//	if err != nil { ... }
-//	for ev, err := range t.Events() { ... }
-//	status, err := t.Wait()
-//
-// The gtrace command is a client of this package.
 package tracer
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"iter"
 	"os"
 	"os/exec"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -29,6 +20,11 @@ import (
 	"github.com/gtrace/gtrace/pkg/tracer/ptrace"
 )
 
+// APIVersion is the version of this package's API, in semantic
+// versioning: the major number changes only when a program written
+// against the API would no longer build or behave the same.
+const APIVersion = "1.0.0"
+
 // Options configure a Tracer.
 type Options struct {
 	// Follow traces the threads and processes the program creates.
@@ -37,7 +33,9 @@ type Options struct {
 	Decode decode.Options
 	// FDs resolves descriptors to paths for -y; nil uses /proc.
 	FDs decode.FDResolver
-	// Trace selects the syscalls reported; nil reports all.
+	// Trace selects the syscalls reported as events (by Events and to
+	// Hooks.OnEvent); nil reports all. Syscall hooks see the calls they
+	// select whether or not these are reported.
 	Trace *filter.Syscalls
 	// NoSeccomp turns the seccomp fast path off. By default, a program
 	// Start runs with only some syscalls selected gets a seccomp filter,
@@ -51,30 +49,18 @@ type Cmd struct {
 	Args []string // arguments after the name
 	Env  []string // environment; nil inherits
 	Dir  string   // working directory; "" inherits
+
+	// Stdin, Stdout and Stderr are the program's standard streams. Unlike
+	// os/exec, nil gives the program the caller's own stream. Anything
+	// but an *os.File is connected through a pipe; Wait then returns
+	// once the program's output is copied.
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
 }
 
 // Command returns the Cmd that runs name with args.
 func Command(name string, args ...string) Cmd { return Cmd{Name: name, Args: args} }
-
-// Action tells the tracer what to do after a hook.
-type Action = ptrace.Action
-
-// Actions a hook may return.
-const (
-	Continue  = ptrace.Continue
-	DetachOne = ptrace.DetachTask
-	DetachAll = ptrace.DetachAll
-)
-
-// Hooks are called on the tracer's thread, in event order. While a hook
-// runs, the task that caused the event is stopped.
-type Hooks struct {
-	// OnEvent sees every event. The Event is only valid during the call.
-	OnEvent func(ev *event.Event) Action
-	// OnIdle runs when the tracer is about to wait for its tracees: the
-	// time to flush buffered output.
-	OnIdle func()
-}
 
 // ExitStatus is how the started program ended.
 type ExitStatus struct {
@@ -83,22 +69,37 @@ type ExitStatus struct {
 	Core   bool // it dumped core
 }
 
-// Tracer is one tracing session.
+// Tracer is one tracing session: the programs it started or attached to
+// and everything they create (with Options.Follow). Tracing begins with
+// Run, Events or Wait; one of them must be called, once.
 type Tracer struct {
 	eng     *ptrace.Engine
-	hooks   Hooks
-	begin   chan struct{}
-	done    chan struct{}
-	status  ExitStatus
-	err     error
+	opts    Options
+	stdio   *stdio
 	spawned bool
+	// filtered: the program runs under a seccomp filter that stops it
+	// only on Options.Trace's syscalls.
+	filtered bool
 
-	stopOnce sync.Once
+	// begin hands the hooks to the engine's goroutine, which sets disp
+	// before the engine runs and reads it only while it runs.
+	begin   chan *dispatcher
+	disp    *dispatcher
+	started atomic.Bool
+	// traced is closed when tracing ended (every task exited or was
+	// detached); done when the started program ended too.
+	traced chan struct{}
+	done   chan struct{}
+	status ExitStatus
+	err    error
+
+	detachOnce sync.Once
 }
 
-// Start starts cmd under the tracer. Tracing begins when Run or Events is
-// called; until then the program waits before its first instruction.
-// Cancelling ctx detaches from every task.
+// Start starts cmd under the tracer. Tracing begins when Run, Events or
+// Wait is called; until then the program waits before its first
+// instruction. Cancelling ctx detaches from every task; if the program
+// has not started by then, it never does.
 func Start(ctx context.Context, cmd Cmd, opts Options) (*Tracer, error) {
 	path, err := exec.LookPath(cmd.Name)
 	if err != nil {
@@ -112,14 +113,22 @@ func Start(ctx context.Context, cmd Cmd, opts Options) (*Tracer, error) {
 	}
 	t := newTracer(opts)
 	t.spawned = true
+	t.filtered = spec != ""
+	t.stdio, err = newStdio(&cmd)
+	if err != nil {
+		return nil, fmt.Errorf("cannot run %s: %w", cmd.Name, err)
+	}
 	err = t.start(ctx, func() error {
-		_, err := t.eng.Spawn(ptrace.Command{Path: path, Argv: argv, Env: cmd.Env, Dir: cmd.Dir, Filter: spec})
+		_, err := t.eng.Spawn(ptrace.Command{Path: path, Argv: argv, Env: cmd.Env, Dir: cmd.Dir, Filter: spec, Files: t.stdio.fds()})
+		t.stdio.started()
 		return err
 	})
 	return t, err
 }
 
 // Attach traces the running processes pids and all their threads.
+// Detaching (Detach, Hooks returning Stop, ctx cancelled) leaves them
+// running as before.
 func Attach(ctx context.Context, pids []int, opts Options) (*Tracer, error) {
 	t := newTracer(opts)
 	err := t.start(ctx, func() error {
@@ -132,9 +141,6 @@ func Attach(ctx context.Context, pids []int, opts Options) (*Tracer, error) {
 	})
 	return t, err
 }
-
-// ErrNotFound is returned by Start when the program does not exist.
-var ErrNotFound = errors.New("no such file or directory")
 
 // lookPathError explains why a program cannot be started.
 func lookPathError(name string, err error) error {
@@ -154,7 +160,12 @@ func lookPathError(name string, err error) error {
 }
 
 func newTracer(opts Options) *Tracer {
-	t := &Tracer{begin: make(chan struct{}), done: make(chan struct{})}
+	t := &Tracer{
+		opts:   opts,
+		begin:  make(chan *dispatcher, 1),
+		traced: make(chan struct{}),
+		done:   make(chan struct{}),
+	}
 	fds := opts.FDs
 	if fds == nil {
 		fds = ProcFDs{}
@@ -162,14 +173,18 @@ func newTracer(opts Options) *Tracer {
 	t.eng = ptrace.New(ptrace.Config{
 		Follow:  opts.Follow,
 		Decoder: decode.NewDecoder(opts.Decode, fds),
-		Trace:   opts.Trace,
-		Handler: (*handler)(t),
+		// The engine stops for the syscalls reported and for those that
+		// hooks select.
+		Trace:   func(arch event.Arch, nr int) bool { return t.disp.wants(arch, nr) },
+		Handler: (*engineHandler)(t),
 	})
 	return t
 }
 
 // start runs the engine on a goroutine locked to its thread: setup (spawn
-// or attach) first, then, once Run or Events begins, the trace loop.
+// or attach) first, then, once Run, Events or Wait begins, the trace.
+// When setup fails, the goroutine ends with its thread locked, so the
+// thread exits and the kernel lets go of any task it had seized.
 func (t *Tracer) start(ctx context.Context, setup func() error) error {
 	ready := make(chan error, 1)
 	go func() {
@@ -177,14 +192,19 @@ func (t *Tracer) start(ctx context.Context, setup func() error) error {
 		if err := setup(); err != nil {
 			ready <- err
 			t.err = err
+			close(t.traced)
 			return
 		}
 		ready <- nil
-		<-t.begin
-		ws, err := t.eng.Run()
+		t.disp = <-t.begin
+		_, err := t.eng.Run()
 		t.err = err
+		close(t.traced)
 		if t.spawned {
-			t.status = exitStatus(ws)
+			t.status = exitStatus(t.eng.WaitSpawned())
+		}
+		if t.stdio != nil {
+			t.stdio.wait()
 		}
 	}()
 	if err := <-ready; err != nil {
@@ -196,7 +216,7 @@ func (t *Tracer) start(ctx context.Context, setup func() error) error {
 			select {
 			case <-ctx.Done():
 				t.Detach()
-			case <-t.done:
+			case <-t.traced:
 			}
 		}()
 	}
@@ -213,53 +233,98 @@ func exitStatus(ws unix.WaitStatus) ExitStatus {
 	return ExitStatus{}
 }
 
-// Run traces until every task has ended or been detached, calling hooks.
+// run starts tracing with hooks, once.
+func (t *Tracer) run(hooks Hooks) error {
+	if !t.started.CompareAndSwap(false, true) {
+		return ErrStarted
+	}
+	d, err := newDispatcher(hooks, t.opts.Trace, t.filtered)
+	if err != nil {
+		// Trace nothing: let every task go (a program that has not
+		// started yet does not start).
+		t.Detach()
+		d, _ = newDispatcher(Hooks{}, nil, false)
+	}
+	t.begin <- d
+	return err
+}
+
+// Run traces until every task has ended or been detached, calling hooks
+// on the tracer's goroutine. It returns when tracing ends; the started
+// program may run on after a detach (Wait waits for it).
 func (t *Tracer) Run(hooks Hooks) error {
-	t.hooks = hooks
-	close(t.begin)
-	<-t.done
+	if err := t.run(hooks); err != nil {
+		return err
+	}
+	<-t.traced
 	return t.err
 }
 
-// Events traces, yielding each event. The Event is only valid until the
-// next iteration. Breaking out of the loop detaches from every task.
+// Events traces, yielding each event reported (see Options.Trace). The
+// Event is only valid until the next iteration. Breaking out of the loop
+// detaches from every task. A failure of the trace itself is yielded
+// last, with a nil Event.
 func (t *Tracer) Events() iter.Seq2[*event.Event, error] {
 	return func(yield func(*event.Event, error) bool) {
+		// The engine's goroutine hands each event over and waits for the
+		// answer: the task stays stopped while the loop body runs.
 		evs := make(chan *event.Event)
-		ack := make(chan bool)
-		t.hooks.OnEvent = func(ev *event.Event) Action {
+		acks := make(chan bool)
+		err := t.run(Hooks{OnEvent: func(ev *event.Event) Action {
 			evs <- ev
-			if !<-ack {
-				return DetachAll
+			if <-acks {
+				return Continue
 			}
-			return Continue
+			return Stop
+		}})
+		if err != nil {
+			yield(nil, err)
+			return
 		}
-		close(t.begin)
-		stopped := false
+		normal := false
+		defer func() {
+			if !normal {
+				// The loop body panicked or called runtime.Goexit: keep
+				// answering so the engine can detach and finish.
+				t.Detach()
+				go drain(evs, acks, t.traced)
+			}
+		}()
+		more := true
 		for {
 			select {
 			case ev := <-evs:
-				more := !stopped && yield(ev, nil)
-				if !more && !stopped {
-					stopped = true
-				}
-				ack <- more
-			case <-t.done:
-				if t.err != nil && !stopped {
+				more = more && yield(ev, nil)
+				acks <- more
+			case <-t.traced:
+				if t.err != nil && more {
 					yield(nil, t.err)
 				}
+				normal = true
 				return
 			}
 		}
 	}
 }
 
+// drain answers "stop" to every event until tracing ends.
+func drain(evs <-chan *event.Event, acks chan<- bool, traced <-chan struct{}) {
+	for {
+		select {
+		case <-evs:
+			acks <- false
+		case <-traced:
+			return
+		}
+	}
+}
+
 // Detach stops tracing: every task is detached and runs on as if it had
-// never been traced. It may be called from any goroutine.
+// never been traced. It may be called from any goroutine, at any time.
 func (t *Tracer) Detach() {
-	t.stopOnce.Do(func() {
+	t.detachOnce.Do(func() {
 		t.eng.RequestStop()
-		_ = ptrace.Wake()
+		t.eng.Wake()
 	})
 }
 
@@ -275,33 +340,22 @@ type Stats struct {
 // goroutine.
 func (t *Tracer) Stats() Stats { return Stats{Stops: t.eng.Stops()} }
 
-// Wait waits for the trace to end and returns the started program's exit
-// status (zero for Attach).
+// Wait waits for the trace to end and for the started program to exit,
+// and returns its exit status (zero for Attach). If neither Run nor
+// Events was called, Wait traces with no hooks.
 func (t *Tracer) Wait() (ExitStatus, error) {
+	if err := t.run(Hooks{}); err != nil && !errors.Is(err, ErrStarted) {
+		return ExitStatus{}, err
+	}
 	<-t.done
 	return t.status, t.err
-}
-
-// handler adapts a Tracer to the engine's Handler.
-type handler Tracer
-
-func (h *handler) Handle(ev *event.Event, _ *ptrace.Stop) ptrace.Action {
-	if h.hooks.OnEvent == nil {
-		return Continue
-	}
-	return h.hooks.OnEvent(ev)
-}
-
-func (h *handler) Idle() {
-	if h.hooks.OnIdle != nil {
-		h.hooks.OnIdle()
-	}
 }
 
 // ProcFDs resolves descriptors through /proc/PID/fd.
 type ProcFDs struct{}
 
-// FDPath implements decode.FDResolver.
+// FDPath implements decode.FDResolver: the target of /proc/PID/fd/FD
+// ("/etc/passwd", "socket:[1234]", "pipe:[5678]"), or "".
 func (ProcFDs) FDPath(pid, fd int) string {
 	p, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%d", pid, fd))
 	if err != nil {

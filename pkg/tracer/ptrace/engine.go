@@ -19,7 +19,6 @@ import (
 
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
-	"github.com/gtrace/gtrace/pkg/filter"
 )
 
 // Action is what a Handler asks the engine to do after an event.
@@ -32,6 +31,9 @@ const (
 	DetachTask
 	// DetachAll stops tracing every task.
 	DetachAll
+	// DetachProcess stops tracing every thread of the process that
+	// reported the event.
+	DetachProcess
 )
 
 // Handler receives the engine's events, on the engine's thread. The task
@@ -51,8 +53,9 @@ type Config struct {
 	Follow bool
 	// Decoder decodes syscalls; nil means strace's defaults.
 	Decoder *decode.Decoder
-	// Trace is the set of syscalls shown; nil shows all.
-	Trace *filter.Syscalls
+	// Trace says whether the engine stops for syscall nr of arch (to
+	// report it or to run hooks on it); nil stops for all.
+	Trace func(arch event.Arch, nr int) bool
 	// Handler receives the events.
 	Handler Handler
 }
@@ -75,6 +78,8 @@ type Engine struct {
 	// seccomp.go).
 	seccomp bool
 	stops   atomic.Uint64
+	wake    wakers
+	later   []delayed // tasks held stopped by Stop.Delay
 
 	ev   event.Event
 	stop Stop
@@ -106,9 +111,14 @@ type task struct {
 	interrupted int
 	// attachStop: the task's next PTRACE_EVENT_STOP is its first.
 	attachStop bool
+	// atSeccomp: the current call's entry was a seccomp stop, which
+	// cannot deliver a signal (the exit stop does it instead).
+	atSeccomp bool
 	// filtered: the task runs under gtrace's seccomp filter; muted: it
 	// was "detached" and is served silently (see seccomp.go).
 	filtered, muted bool
+	// tamper: changes handlers asked for the current call.
+	tamper tamper
 }
 
 // New returns an Engine for cfg.
@@ -165,6 +175,10 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 	for _, tid := range tids {
 		e.emitAttach(e.tasks[tid], 0)
 	}
+	if err := e.armStopWaker(); err != nil {
+		return 0, err
+	}
+	defer e.stopWakers()
 	for len(e.tasks) > 0 {
 		if e.stopRequested.Load() && !e.detaching {
 			e.detachAll()
@@ -172,9 +186,11 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 				break
 			}
 		}
+		e.resumeDue()
 		pid, ws, err := wait4(unix.WNOHANG)
 		if err == nil && pid == 0 {
 			e.cfg.Handler.Idle()
+			e.armTimer()
 			pid, ws, err = wait4(0)
 		}
 		if err != nil {
@@ -186,19 +202,26 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 		e.dispatch(pid, ws)
 	}
 	e.cfg.Handler.Idle()
-	if e.spawned != 0 && !e.statusSet {
-		// Detached from a program we started: it runs on untraced, and
-		// gtrace waits for it as its parent would.
-		var ws unix.WaitStatus
-		for {
-			_, err := unix.Wait4(e.spawned, &ws, 0, nil)
-			if err != unix.EINTR {
-				break
-			}
-		}
-		e.status, e.statusSet = ws, true
-	}
 	return e.status, nil
+}
+
+// WaitSpawned waits for the program Spawn started to end and returns its
+// wait status. After Run, a program that was detached from runs on
+// untraced, and its parent waits for it this way. It must be called on
+// the engine's goroutine after Run returned.
+func (e *Engine) WaitSpawned() unix.WaitStatus {
+	if e.spawned == 0 || e.statusSet {
+		return e.status
+	}
+	var ws unix.WaitStatus
+	for {
+		_, err := unix.Wait4(e.spawned, &ws, 0, nil)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	e.status, e.statusSet = ws, true
+	return ws
 }
 
 // dispatch handles one wait4 report.
@@ -209,6 +232,9 @@ func (e *Engine) dispatch(pid int, ws unix.WaitStatus) {
 		if !ws.Stopped() {
 			// A child that is not a tracee ended: a waker, or the
 			// spawned program after we detached from it.
+			if e.wakerEnded(pid) {
+				return
+			}
 			if pid == e.spawned {
 				e.status, e.statusSet = ws, true
 			}
@@ -216,7 +242,7 @@ func (e *Engine) dispatch(pid int, ws unix.WaitStatus) {
 		}
 		// A new task's first stop can arrive before its creator's
 		// clone event: adopt it now.
-		t = e.adopt(pid, 0)
+		t = e.adopt(pid, creatorOf(pid))
 	}
 	if t.muted {
 		e.serveMuted(t, ws)
@@ -260,7 +286,7 @@ func (e *Engine) stopped(t *task, ws unix.WaitStatus) {
 
 // resume lets t run to its next stop, delivering sig.
 func (e *Engine) resume(t *task, sig int) {
-	if t.detaching {
+	if t.detaching && !t.tamper.skipped {
 		e.release(t, sig)
 		return
 	}
@@ -272,6 +298,13 @@ func (e *Engine) resume(t *task, sig int) {
 
 // release detaches t, delivering sig, and forgets it.
 func (e *Engine) release(t *task, sig int) {
+	if t.startup {
+		// The spawn stub has not exec'd the program yet: rather than let
+		// it start untraced, it does not start at all.
+		_ = unix.Kill(t.tid, unix.SIGKILL)
+		delete(e.tasks, t.tid)
+		return
+	}
 	if t.filtered {
 		e.mute(t, sig)
 		return
@@ -310,6 +343,7 @@ func (e *Engine) syscallEntry(t *task) {
 	arch := archOf(e.info.Arch)
 	nr := int(e.info.NrOrRval)
 	t.inCall = true
+	t.atSeccomp = e.info.Op == syscallInfoSeccomp
 	t.shown = false
 	sc := lookup(arch, nr)
 	t.sc = sc
@@ -326,13 +360,14 @@ func (e *Engine) syscallEntry(t *task) {
 		}
 		t.arch = arch
 	}
-	if !e.cfg.Trace.Has(arch, nr) {
+	if e.cfg.Trace != nil && !e.cfg.Trace(arch, nr) {
 		e.resume(t, 0)
 		return
 	}
 	c := &t.call
 	c.Arch, c.Nr = arch, nr
-	c.Ret, c.Errno, c.Injected = 0, 0, false
+	c.Ret, c.Errno = 0, 0
+	c.Injected, c.InjectedArgs, c.Delayed = false, false, false
 	c.RetVal, c.RetAux = event.Value{}, event.Value{}
 	c.Start, c.End = time.Now(), time.Time{}
 	e.cfg.Decoder.Entry(c, sc, &e.info.Args, &t.mem, t.tgid)
@@ -346,7 +381,7 @@ func (e *Engine) syscallEntry(t *task) {
 	if e.emitCall(event.KindSyscallEntry, t) != Continue {
 		return
 	}
-	if sc.Flags&decode.NoReturn != 0 {
+	if sc.Flags&decode.NoReturn != 0 && !t.tamper.skipped {
 		// exit and exit_group do not come back: strace prints "= ?" at
 		// once.
 		decode.Unfinished(c)
@@ -355,7 +390,7 @@ func (e *Engine) syscallEntry(t *task) {
 			return
 		}
 	}
-	e.resume(t, 0)
+	e.resumeCall(t)
 }
 
 func (e *Engine) syscallExit(t *task) {
@@ -367,11 +402,11 @@ func (e *Engine) syscallExit(t *task) {
 	t.inCall = false
 	c := &t.call
 	c.End = time.Now()
-	e.cfg.Decoder.Exit(c, t.sc, int64(e.info.NrOrRval), &t.mem, t.tgid)
+	e.cfg.Decoder.Exit(c, t.sc, e.result(t), &t.mem, t.tgid)
 	if e.emitCall(event.KindSyscallExit, t) != Continue {
 		return
 	}
-	e.resume(t, 0)
+	e.resumeCall(t)
 }
 
 // lookup returns the table row for nr, or a row for an unknown syscall.
@@ -529,7 +564,16 @@ func (e *Engine) emitNotice(t *task, text string) {
 
 func (e *Engine) emitAttach(t *task, parent int) {
 	e.ev = event.Event{Kind: event.KindAttach, Time: time.Now(), PID: t.tgid, TID: t.tid, Child: parent}
-	e.cfg.Handler.Handle(&e.ev, nil)
+	switch e.cfg.Handler.Handle(&e.ev, nil) {
+	case Continue:
+	case DetachAll:
+		e.RequestStop()
+	default:
+		if parent != 0 {
+			// Let the new task go at its first stop.
+			t.detaching = true
+		}
+	}
 }
 
 func (e *Engine) emitTask(kind event.Kind, t *task) {
@@ -543,12 +587,20 @@ func (e *Engine) handle(t *task) Action {
 	e.stop.t = t
 	act := e.cfg.Handler.Handle(&e.ev, &e.stop)
 	e.stop.t = nil
+	if ws := t.tamper.ended; ws != nil {
+		// It died while a handler ran it (Inject).
+		t.tamper.ended = nil
+		e.taskEnded(t, *ws)
+		return DetachTask
+	}
 	switch act {
 	case DetachTask:
-		e.release(t, 0)
+		e.letGo(t)
+	case DetachProcess:
+		e.detachProcess(t)
 	case DetachAll:
 		e.RequestStop()
-		e.release(t, 0)
+		e.letGo(t)
 	}
 	return act
 }

@@ -48,6 +48,9 @@ type Command struct {
 	Dir  string   // working directory; "" for gtrace's own
 	// Filter is the seccomp filter spec the stub installs, "" for none.
 	Filter string
+	// Files are the program's descriptors 0, 1, 2 (and on); nil gives
+	// it gtrace's own 0, 1 and 2.
+	Files []uintptr
 }
 
 // Spawn starts cmd stopped under the engine. It must be called on the
@@ -62,10 +65,14 @@ func (e *Engine) Spawn(cmd Command) (int, error) {
 	if env == nil {
 		env = os.Environ()
 	}
+	files := cmd.Files
+	if files == nil {
+		files = []uintptr{0, 1, 2}
+	}
 	pid, err := syscall.ForkExec(self, stubArgv(cmd.Filter, cmd.Path, cmd.Argv), &syscall.ProcAttr{
 		Dir:   cmd.Dir,
-		Env:   env,
-		Files: []uintptr{0, 1, 2},
+		Env:   append([]string{stubGodebug}, env...),
+		Files: files,
 	})
 	if err != nil {
 		return 0, fmt.Errorf("spawn %s: %w", cmd.Path, err)
@@ -194,13 +201,33 @@ func checkAttachable(pid int) error {
 }
 
 // tracerPid reads TracerPid from /proc/pid/status.
-func tracerPid(pid int) int {
-	status, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+func tracerPid(pid int) int { return statusField(pid, "TracerPid:") }
+
+// tgidOf reads the thread group id of a task from /proc.
+func tgidOf(tid int) int {
+	if n := statusField(tid, "Tgid:"); n != 0 {
+		return n
+	}
+	return tid
+}
+
+// creatorOf names the task that created tid, for a task met before its
+// creator's clone event: a thread's process, or a process's parent.
+func creatorOf(tid int) int {
+	if tgid := tgidOf(tid); tgid != tid {
+		return tgid
+	}
+	return statusField(tid, "PPid:")
+}
+
+// statusField reads a numeric field of /proc/TID/status, 0 if absent.
+func statusField(tid int, name string) int {
+	status, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status")
 	if err != nil {
 		return 0
 	}
 	for line := range strings.SplitSeq(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "TracerPid:"); ok {
+		if v, ok := strings.CutPrefix(line, name); ok {
 			n, _ := strconv.Atoi(strings.TrimSpace(v))
 			return n
 		}
@@ -224,22 +251,6 @@ func blockedIn(tid int) int {
 		return -1
 	}
 	return nr
-}
-
-// tgidOf reads the thread group id of a task from /proc.
-func tgidOf(tid int) int {
-	status, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status")
-	if err != nil {
-		return tid
-	}
-	for line := range strings.SplitSeq(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "Tgid:"); ok {
-			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
-				return n
-			}
-		}
-	}
-	return tid
 }
 
 // classify maps a ptrace errno to the package's sentinel errors.
@@ -272,18 +283,6 @@ func hint(err error) string {
 		return "tracing another user's process needs root or CAP_SYS_PTRACE"
 	}
 	return ""
-}
-
-// Wake interrupts a Run blocked in wait4, so that it notices
-// RequestStop: it starts a short-lived child of this process, whose exit
-// wait4 reports. It may be called from any goroutine.
-func Wake() error {
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	_, err = syscall.ForkExec(self, []string{wakeArg0}, &syscall.ProcAttr{Files: []uintptr{}})
-	return err
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -3,6 +3,7 @@ package ptrace
 import (
 	"fmt"
 	"os"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -20,11 +21,16 @@ import (
 // users' programs and test binaries alike.
 const (
 	stubArg0 = "gtrace:spawn-stub"
-	// wakeArg0 marks a process started only to end at once: its exit wakes
-	// an engine blocked in wait4 (see Engine.Wake).
+	// wakeArg0 marks a process started only to end when told: its exit
+	// wakes an engine blocked in wait4 (see wake.go).
 	wakeArg0 = "gtrace:wake"
 	// stubVersion guards against a stub from another gtrace build.
 	stubVersion = "1"
+	// stubGodebug comes first in the stub's environment, where the Go
+	// runtime looks, and is dropped before the exec. Without it the
+	// runtime may preempt the stub with a SIGURG sent to its own thread,
+	// still pending at the exec and so delivered to the program.
+	stubGodebug = "GODEBUG=asyncpreemptoff=1"
 )
 
 func init() {
@@ -35,6 +41,7 @@ func init() {
 	case stubArg0:
 		os.Exit(runStub(os.Args[1:]))
 	case wakeArg0:
+		runWaker(os.Args[1:])
 		os.Exit(0)
 	}
 }
@@ -71,11 +78,28 @@ func runStub(args []string) int {
 			return 127
 		}
 	}
-	err := syscall.Exec(path, argv, os.Environ())
+	err := syscall.Exec(path, argv, programEnv())
 	msg := err.Error()
 	if e, ok := err.(syscall.Errno); ok && decode.ErrnoMessage(int(e)) != "" {
 		msg = decode.ErrnoMessage(int(e))
 	}
 	fmt.Fprintf(os.Stderr, "gtrace: exec: %s\n", msg)
 	return 1
+}
+
+// programEnv is the environment the stub was given, less stubGodebug.
+// It is read from /proc as it came, duplicate names included, which
+// os.Environ would drop.
+func programEnv() []string {
+	env := os.Environ()
+	if raw, err := os.ReadFile("/proc/self/environ"); err == nil {
+		env = strings.Split(strings.TrimSuffix(string(raw), "\x00"), "\x00")
+		if len(raw) == 0 {
+			env = nil
+		}
+	}
+	if len(env) > 0 && env[0] == stubGodebug {
+		env = env[1:]
+	}
+	return env
 }

@@ -99,11 +99,13 @@ func getSyscallInfo(tid int, info *syscallInfo) error {
 	return ptrace(ptraceGetSyscallInfo, tid, unsafe.Sizeof(*info), uintptr(unsafe.Pointer(info)))
 }
 
-// wait4 waits for any traced task (and any child) to change state.
+// wait4 waits for any task traced by this thread, or any child of it, to
+// change state. Children of the program's other threads are not ours
+// (__WNOTHREAD): a program using the engine keeps them to itself.
 func wait4(flags int) (int, unix.WaitStatus, error) {
 	var ws unix.WaitStatus
 	for {
-		pid, err := unix.Wait4(-1, &ws, flags|unix.WALL, nil)
+		pid, err := unix.Wait4(-1, &ws, flags|unix.WALL|unix.WNOTHREAD, nil)
 		if err == unix.EINTR {
 			continue
 		}
