@@ -14,6 +14,12 @@ type Format struct {
 	Name string
 	// Out marks an argument the kernel writes: decoded at exit.
 	Out bool
+	// Late, when set, decides per call whether the argument is decoded
+	// at exit: arch_prctl's address is written by ARCH_GET_FS only.
+	Late func(x *ctx, i int) bool
+	// Lead is the separator strace prints at exit before an argument
+	// decoded then, instead of a ", " at entry (see event.Arg.Lead).
+	Lead string
 	// Decode returns argument i of the call being decoded. A Value of
 	// kind VNone is left out of the printed argument list (strace omits
 	// open's mode when no file is created, for example).
@@ -51,6 +57,88 @@ var (
 		return event.Int(-1)
 	}}
 )
+
+// flagsFmt is the Format of an int argument holding flags of f.
+func flagsFmt(f event.Symbols) *Format {
+	return &Format{Name: "flags", Decode: func(x *ctx, i int) event.Value {
+		return flagsVal(uint64(uint32(x.arg(i))), f)
+	}}
+}
+
+// longFlagsFmt is the Format of a long argument holding flags of f.
+func longFlagsFmt(f event.Symbols) *Format {
+	return &Format{Name: "flags", Decode: func(x *ctx, i int) event.Value {
+		return flagsVal(x.word(x.arg(i)), f)
+	}}
+}
+
+// enumFmt is the Format of an int argument naming one constant of e.
+func enumFmt(e event.Symbols) *Format {
+	return &Format{Name: "enum", Decode: func(x *ctx, i int) event.Value {
+		return enumVal(uint64(uint32(x.arg(i))), e)
+	}}
+}
+
+func flagsVal(v uint64, s event.Symbols) event.Value {
+	return event.Value{Kind: event.VFlags, N: v, Syms: s}
+}
+
+func enumVal(v uint64, s event.Symbols) event.Value {
+	return event.Value{Kind: event.VEnum, N: v, Syms: s}
+}
+
+// A structReader decodes what a pointer argument points at. It is given
+// NULL and unreadable addresses too, and prints them as strace does
+// (ctx.fetch does that for it).
+type structReader func(x *ctx, addr uint64) event.Value
+
+// inFmt is the Format of a pointer to something the call reads: decoded
+// at entry.
+func inFmt(name string, r structReader) *Format {
+	return &Format{Name: name, Decode: func(x *ctx, i int) event.Value {
+		x.cur = i
+		return r(x, x.word(x.arg(i)))
+	}}
+}
+
+// outFmt is the Format of a pointer to something the call fills: decoded
+// at exit, and only when the call succeeded; strace prints the address a
+// failed call left alone.
+func outFmt(name string, r structReader) *Format {
+	return &Format{Name: name, Out: true, Decode: func(x *ctx, i int) event.Value {
+		x.cur = i
+		return x.out(x.word(x.arg(i)), r)
+	}}
+}
+
+// out decodes what a call wrote at addr, or prints the address when the
+// call failed and wrote nothing.
+func (x *ctx) out(addr uint64, r structReader) event.Value {
+	if x.failed() {
+		return event.Ptr(addr)
+	}
+	return r(x, addr)
+}
+
+// auxArg is the raw value of the argument the current one depends on
+// (its ArgSpec's Aux: a buffer's length, say).
+func (x *ctx) auxArg() uint64 {
+	if a := x.sc.Args[x.cur].Aux; a >= 0 {
+		return x.arg(int(a))
+	}
+	return 0
+}
+
+// strct builds a {name=value, ...} struct of fields made by event.Field.
+func strct(fields ...event.Value) event.Value {
+	return event.Value{Kind: event.VStruct, Elems: fields}
+}
+
+// boxed is a value printed in brackets, as strace prints what an int
+// pointer points at: [42].
+func boxed(v event.Value) event.Value {
+	return event.Value{Kind: event.VArray, Elems: []event.Value{v}}
+}
 
 // Descriptor formats.
 var (

@@ -3,6 +3,8 @@ package decode
 import (
 	"bytes"
 	"encoding/binary"
+
+	"github.com/gtrace/gtrace/pkg/event"
 )
 
 const pageSize = 4096
@@ -59,6 +61,19 @@ func (x *ctx) readCString(addr uint64, max int) (s []byte, trunc, ok bool) {
 		}
 	}
 	return out[:max], true, true
+}
+
+// fetch reads the n bytes of a struct at addr. When it cannot, it says
+// so and returns what strace prints instead: NULL, or the address.
+func (x *ctx) fetch(addr uint64, n int) (le, event.Value, bool) {
+	if addr == 0 {
+		return nil, event.Ptr(0), false
+	}
+	b, ok := x.readFull(addr, n)
+	if !ok {
+		return nil, event.Fault(addr), false
+	}
+	return le(b), event.Value{}, true
 }
 
 // readWord reads one long (4 or 8 bytes by arch) at addr.

@@ -17,38 +17,23 @@ var (
 		return x.cstring(x.word(x.arg(i)), x.d.Opts.StrSize)
 	}}
 	// FmtWbuf is a buffer the call reads from; Aux is its length.
-	FmtWbuf = &Format{Name: "buf", Decode: func(x *ctx, i int) event.Value {
-		return x.buffer(x.word(x.arg(i)), x.word(x.arg(int(x.sc.Args[i].Aux))))
-	}}
+	FmtWbuf = inFmt("buf", func(x *ctx, addr uint64) event.Value { return x.buffer(addr, x.word(x.auxArg())) })
 	// FmtRbuf is a buffer the call fills; the return value is its length.
-	FmtRbuf = &Format{Name: "buf", Out: true, Decode: func(x *ctx, i int) event.Value {
-		addr := x.word(x.arg(i))
-		if x.failed() {
-			return event.Ptr(addr)
-		}
-		return x.buffer(addr, uint64(x.ret()))
-	}}
+	FmtRbuf = outFmt("buf", (*ctx).retBuffer)
 	// FmtRstr is a buffer the call fills with a string (getcwd,
 	// readlink): the return value is its length.
-	FmtRstr = &Format{Name: "str", Out: true, Decode: func(x *ctx, i int) event.Value {
-		addr := x.word(x.arg(i))
-		if x.failed() {
-			return event.Ptr(addr)
-		}
-		return x.buffer(addr, uint64(x.ret()))
-	}}
+	FmtRstr = outFmt("str", (*ctx).retBuffer)
+	// FmtCwdOut is the directory getcwd stores: a path as long as the
+	// return value says, whatever -s says.
+	FmtCwdOut = outFmt("path", func(x *ctx, addr uint64) event.Value { return x.cstring(addr, int(min(x.ret(), pathMax))) })
 	// FmtRandomOut is getrandom's buffer: always printed in hex.
-	FmtRandomOut = &Format{Name: "buf", Out: true, Decode: func(x *ctx, i int) event.Value {
-		addr := x.word(x.arg(i))
-		if x.failed() {
-			return event.Ptr(addr)
-		}
-		v := x.buffer(addr, uint64(x.ret()))
+	FmtRandomOut = outFmt("buf", func(x *ctx, addr uint64) event.Value {
+		v := x.retBuffer(addr)
 		if v.Kind == event.VStr {
 			v.Quote |= event.QuoteForceHex
 		}
 		return v
-	}}
+	})
 	// FmtArgv is execve's argument vector.
 	FmtArgv = &Format{Name: "argv", Decode: func(x *ctx, i int) event.Value {
 		return x.stringArray(x.word(x.arg(i)))
@@ -83,9 +68,13 @@ func (x *ctx) cstring(addr uint64, max int) event.Value {
 	return event.Str(s, trunc)
 }
 
+// retBuffer decodes the buffer at addr that the call filled with as many
+// bytes as it returns.
+func (x *ctx) retBuffer(addr uint64) event.Value { return x.buffer(addr, uint64(x.ret())) }
+
 // buffer decodes n bytes at addr, showing at most -s of them.
 func (x *ctx) buffer(addr, n uint64) event.Value {
-	if addr == 0 && n != 0 {
+	if addr == 0 {
 		return event.Ptr(0)
 	}
 	show := n

@@ -23,7 +23,7 @@ const (
 	VArray            // [value, ...]; Trunc adds "..."
 	VFault            // memory that could not be read: N is its address
 	VText             // text already in strace's syntax
-	VCall             // a function-call rendering: Name(Elems...), e.g. htons(80)
+	VCall             // a function-call rendering: Text(Elems...), e.g. htons(80)
 )
 
 var valueKindNames = [...]string{
@@ -57,8 +57,10 @@ type Value struct {
 	N     uint64
 	Syms  Symbols // VFlags, VEnum
 	Bytes []byte  // VStr
-	Name  string  // field name inside a VStruct; function name of a VCall
-	Text  string  // VText; VFD's path or endpoint
+	Name  string  // field name inside a VStruct
+	// Text is a VText's text, a VFD's path or endpoint, a VCall's
+	// function name (not Name: a VCall can itself be a named field).
+	Text  string
 	Elems []Value // VStruct fields, VArray elements, VCall arguments
 	// Comment is printed after the value as /* Comment */.
 	Comment string
@@ -200,7 +202,7 @@ func (v *Value) appendBare(b []byte, st *Style) []byte {
 		}
 		return append(b, ']')
 	case VCall:
-		b = append(b, v.Name...)
+		b = append(b, v.Text...)
 		b = append(b, '(')
 		for i := range v.Elems {
 			if i > 0 {

@@ -302,7 +302,7 @@ func (e *Engine) syscallEntry(t *task) {
 		return
 	}
 	c := &t.call
-	c.Arch, c.Nr = arch, nr
+	c.Arch, c.Nr, c.SP = arch, nr, e.info.SP
 	c.Ret, c.Errno, c.Injected = 0, 0, false
 	c.RetVal, c.RetAux = event.Value{}, event.Value{}
 	c.Start, c.End = time.Now(), time.Time{}

@@ -1,0 +1,96 @@
+package decode
+
+import "github.com/gtrace/gtrace/pkg/event"
+
+// CapVersions name struct __user_cap_header_struct's version.
+var CapVersions = &Enum{Unknown: "_LINUX_CAPABILITY_VERSION_???", Syms: []Sym{
+	{0x19980330, "_LINUX_CAPABILITY_VERSION_1"}, {0x20071026, "_LINUX_CAPABILITY_VERSION_2"},
+	{0x20080522, "_LINUX_CAPABILITY_VERSION_3"},
+}}
+
+// CapBits are capability sets: 1<<CAP_CHOWN|1<<CAP_KILL.
+var CapBits = capBits()
+
+func capBits() *Flags {
+	f := &Flags{}
+	for _, c := range Capabilities.Syms {
+		f.Bits = append(f.Bits, Sym{1 << c.Val, "1<<" + c.Name})
+	}
+	return f
+}
+
+// Credential formats.
+var (
+	// FmtUidOut is a uid or gid the call stores: [0].
+	FmtUidOut = outFmt("id", func(x *ctx, addr uint64) event.Value {
+		b, v, ok := x.fetch(addr, 4)
+		if !ok {
+			return v
+		}
+		return boxed(uidVal(uint32(b.u32(0))))
+	})
+	// FmtGroups is the group list setgroups reads; Aux is its length.
+	FmtGroups = inFmt("gid_t", func(x *ctx, addr uint64) event.Value {
+		return x.groups(addr, uint64(uint32(x.auxArg())))
+	})
+	// FmtGroupsOut is the list getgroups fills: as many as it returns.
+	FmtGroupsOut = outFmt("gid_t", func(x *ctx, addr uint64) event.Value {
+		return x.groups(addr, uint64(x.ret()))
+	})
+	FmtCapHeader = inFmt("cap_header", (*ctx).capHeader)
+	// FmtCapData and FmtCapDataOut are the capability sets capset reads
+	// and capget fills.
+	FmtCapData    = inFmt("cap_data", (*ctx).capData)
+	FmtCapDataOut = outFmt("cap_data", (*ctx).capData)
+)
+
+// uidVal is a uid or gid: -1 ("unchanged") prints as -1.
+func uidVal(v uint32) event.Value {
+	if v == ^uint32(0) {
+		return event.Int(-1)
+	}
+	return event.Uint(uint64(v))
+}
+
+func (x *ctx) groups(addr, n uint64) event.Value {
+	return x.array(addr, n, 4, func(b le) event.Value { return uidVal(uint32(b.u32(0))) })
+}
+
+// capHeader decodes struct __user_cap_header_struct {version, pid}.
+func (x *ctx) capHeader(addr uint64) event.Value {
+	b, v, ok := x.fetch(addr, 8)
+	if !ok {
+		return v
+	}
+	return strct(event.Field("version", enumVal(b.u32(0), CapVersions)), event.Field("pid", event.Int(b.s32(4))))
+}
+
+// capData decodes the capability sets: one struct
+// __user_cap_data_struct for version 1, two (the high words) since.
+func (x *ctx) capData(addr uint64) event.Value {
+	hb, _, ok := x.fetch(x.word(x.arg(0)), 4)
+	if !ok {
+		return event.Ptr(addr)
+	}
+	n := 0
+	switch hb.u32(0) {
+	case 0x19980330:
+		n = 1
+	case 0x20071026, 0x20080522:
+		n = 2
+	default:
+		return event.Ptr(addr)
+	}
+	b, v, ok := x.fetch(addr, 12*n)
+	if !ok {
+		return v
+	}
+	set := func(off int) event.Value {
+		bits := b.u32(off)
+		if n == 2 {
+			bits |= b.u32(12+off) << 32
+		}
+		return flagsVal(bits, CapBits)
+	}
+	return strct(event.Field("effective", set(0)), event.Field("permitted", set(4)), event.Field("inheritable", set(8)))
+}

@@ -1,0 +1,132 @@
+package decode
+
+import (
+	"strconv"
+
+	"github.com/gtrace/gtrace/pkg/event"
+)
+
+// FutexOps name futex's operations, with the private and clock flags
+// strace folds into them.
+var FutexOps = &Enum{Unknown: "FUTEX_???", Syms: []Sym{
+	{0, "FUTEX_WAIT"}, {1, "FUTEX_WAKE"}, {2, "FUTEX_FD"}, {3, "FUTEX_REQUEUE"},
+	{4, "FUTEX_CMP_REQUEUE"}, {5, "FUTEX_WAKE_OP"}, {6, "FUTEX_LOCK_PI"}, {7, "FUTEX_UNLOCK_PI"},
+	{8, "FUTEX_TRYLOCK_PI"}, {9, "FUTEX_WAIT_BITSET"}, {0xa, "FUTEX_WAKE_BITSET"},
+	{0xb, "FUTEX_WAIT_REQUEUE_PI"}, {0xc, "FUTEX_CMP_REQUEUE_PI"}, {0xd, "FUTEX_LOCK_PI2"},
+	{0x80, "FUTEX_WAIT_PRIVATE"}, {0x81, "FUTEX_WAKE_PRIVATE"}, {0x82, "FUTEX_FD|FUTEX_PRIVATE_FLAG"},
+	{0x83, "FUTEX_REQUEUE_PRIVATE"}, {0x84, "FUTEX_CMP_REQUEUE_PRIVATE"},
+	{0x85, "FUTEX_WAKE_OP_PRIVATE"}, {0x86, "FUTEX_LOCK_PI_PRIVATE"}, {0x87, "FUTEX_UNLOCK_PI_PRIVATE"},
+	{0x88, "FUTEX_TRYLOCK_PI_PRIVATE"}, {0x89, "FUTEX_WAIT_BITSET_PRIVATE"},
+	{0x8a, "FUTEX_WAKE_BITSET_PRIVATE"}, {0x8b, "FUTEX_WAIT_REQUEUE_PI_PRIVATE"},
+	{0x8c, "FUTEX_CMP_REQUEUE_PI_PRIVATE"}, {0x8d, "FUTEX_LOCK_PI2_PRIVATE"},
+	{0x100, "FUTEX_WAIT|FUTEX_CLOCK_REALTIME"}, {0x180, "FUTEX_WAIT_PRIVATE|FUTEX_CLOCK_REALTIME"},
+	{0x109, "FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME"},
+	{0x189, "FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME"},
+	{0x10b, "FUTEX_WAIT_REQUEUE_PI|FUTEX_CLOCK_REALTIME"},
+	{0x18b, "FUTEX_WAIT_REQUEUE_PI_PRIVATE|FUTEX_CLOCK_REALTIME"},
+}}
+
+// Tables of FUTEX_WAKE_OP's encoded operation and FUTEX_*_BITSET's mask.
+var (
+	FutexWakeOps  = &Enum{Syms: []Sym{{0, "FUTEX_OP_SET"}, {1, "FUTEX_OP_ADD"}, {2, "FUTEX_OP_OR"}, {3, "FUTEX_OP_ANDN"}, {4, "FUTEX_OP_XOR"}}}
+	FutexWakeCmps = &Enum{Syms: []Sym{
+		{0, "FUTEX_OP_CMP_EQ"}, {1, "FUTEX_OP_CMP_NE"}, {2, "FUTEX_OP_CMP_LT"}, {3, "FUTEX_OP_CMP_LE"},
+		{4, "FUTEX_OP_CMP_GT"}, {5, "FUTEX_OP_CMP_GE"},
+	}}
+	FutexBitset = &Enum{Syms: []Sym{{0xffffffff, "FUTEX_BITSET_MATCH_ANY"}}}
+)
+
+// futexArg is one argument futex prints after its operation: which
+// register, and how.
+type futexArg struct {
+	name string
+	reg  int
+	show func(x *ctx, v uint64) event.Value
+}
+
+func futexU32(_ *ctx, v uint64) event.Value { return event.Uint(uint64(uint32(v))) }
+func futexPtr(x *ctx, v uint64) event.Value { return event.Ptr(x.word(v)) }
+func futexTime(x *ctx, v uint64) event.Value {
+	return x.timespec(x.word(v))
+}
+func futexBitset(_ *ctx, v uint64) event.Value { return enumVal(uint64(uint32(v)), FutexBitset) }
+
+var (
+	futexVal     = futexArg{"val", 2, futexU32}
+	futexTimeout = futexArg{"timeout", 3, futexTime}
+	futexVal2    = futexArg{"val2", 3, futexU32}
+	futexUaddr2  = futexArg{"uaddr2", 4, futexPtr}
+	futexVal3    = futexArg{"val3", 5, futexU32}
+)
+
+// futexCmds lists, per command (the operation without its flags), the
+// arguments strace prints.
+var futexCmds = map[uint32][]futexArg{
+	0:   {futexVal, futexTimeout},                                     // FUTEX_WAIT
+	1:   {futexVal},                                                   // FUTEX_WAKE
+	2:   {futexVal},                                                   // FUTEX_FD
+	3:   {futexVal, futexVal2, futexUaddr2},                           // FUTEX_REQUEUE
+	4:   {futexVal, futexVal2, futexUaddr2, futexVal3},                // FUTEX_CMP_REQUEUE
+	5:   {futexVal, futexVal2, futexUaddr2, {"val3", 5, futexWakeOp}}, // FUTEX_WAKE_OP
+	6:   {futexTimeout},                                               // FUTEX_LOCK_PI
+	7:   {},                                                           // FUTEX_UNLOCK_PI
+	8:   {},                                                           // FUTEX_TRYLOCK_PI
+	9:   {futexVal, futexTimeout, {"val3", 5, futexBitset}},           // FUTEX_WAIT_BITSET
+	0xa: {futexVal, {"val3", 5, futexBitset}},                         // FUTEX_WAKE_BITSET
+	0xb: {futexVal, futexTimeout, futexUaddr2},                        // FUTEX_WAIT_REQUEUE_PI
+	0xc: {futexVal, futexVal2, futexUaddr2, futexVal3},                // FUTEX_CMP_REQUEUE_PI
+	0xd: {futexTimeout},                                               // FUTEX_LOCK_PI2
+}
+
+// futexOther is what strace prints for a command it does not know.
+var futexOther = []futexArg{futexVal, {"timeout", 3, futexPtr}, futexUaddr2, {"val3", 5, futexHex}}
+
+func futexHex(_ *ctx, v uint64) event.Value { return event.Hex(uint64(uint32(v))) }
+
+// futexWakeOp renders FUTEX_WAKE_OP's encoded operation:
+// FUTEX_OP_SET<<28|0x1<<12|FUTEX_OP_CMP_GT<<24|0.
+func futexWakeOp(_ *ctx, v uint64) event.Value {
+	v3 := uint32(v)
+	var b []byte
+	if v3>>28&8 != 0 {
+		b = append(b, "FUTEX_OP_OPARG_SHIFT<<28|"...)
+	}
+	b = appendShifted(b, FutexWakeOps, uint64(v3>>28&7), 28, "FUTEX_OP_???")
+	b = append(b, '|')
+	b = event.AppendHex(b, uint64(v3>>12&0xfff))
+	b = append(b, "<<12|"...)
+	b = appendShifted(b, FutexWakeCmps, uint64(v3>>24&0xf), 24, "FUTEX_OP_CMP_???")
+	b = append(b, '|')
+	b = event.AppendHex(b, uint64(v3&0xfff))
+	return event.Text(string(b))
+}
+
+// appendShifted appends NAME<<shift, or 0x5<<shift /* unknown */.
+func appendShifted(b []byte, e *Enum, v uint64, shift int, unknown string) []byte {
+	name := e.Name(v)
+	if name == "" {
+		b = event.AppendHex(b, v)
+	} else {
+		b = append(b, name...)
+	}
+	b = append(b, "<<"...)
+	b = strconv.AppendInt(b, int64(shift), 10)
+	if name == "" {
+		b = append(b, " /* "+unknown+" */"...)
+	}
+	return b
+}
+
+// decodeFutex prints futex's arguments as its operation uses them.
+func decodeFutex(x *ctx) {
+	op := uint32(x.arg(1))
+	x.push("uaddr", 0, event.Ptr(x.word(x.arg(0))))
+	x.push("futex_op", 1, enumVal(uint64(op), FutexOps))
+	args, ok := futexCmds[op&0x7f]
+	if !ok {
+		args = futexOther
+	}
+	for _, a := range args {
+		x.push(a.name, a.reg, a.show(x, x.arg(a.reg)))
+	}
+}
