@@ -132,7 +132,7 @@ var prctlOptions = map[uint64]prctlOption{
 	0x10: {args: args(prctlArg{out: true, show: func(x *ctx, addr uint64) event.Value {
 		return x.out(addr, func(x *ctx, addr uint64) event.Value { return x.cstring(addr, 16) })
 	}})},
-	2: {args: args(prctlArg{out: true, show: prBoxed(func(v uint64) event.Value { return enumVal(v, SignalSyms) })})},
+	2:    {args: args(prctlArg{out: true, show: prBoxed(func(v uint64) event.Value { return enumVal(v, SignalSyms) })})},
 	0x1b: {retFlags: SecureBits},
 	0x28: {args: args(prctlArg{out: true, show: func(x *ctx, addr uint64) event.Value { return x.out(addr, (*ctx).kptrPtr) }})},
 	0x19: {args: args(prctlArg{out: true, show: prBoxed(func(v uint64) event.Value { return enumVal(v, PrTSC) })})},

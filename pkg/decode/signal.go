@@ -197,4 +197,3 @@ func appendSigset(b []byte, mask []byte) []byte {
 	}
 	return append(b, ']')
 }
-

@@ -38,11 +38,11 @@ var StatfsFlags = &Flags{Bits: []Sym{
 // Stat formats.
 var (
 	// FmtStatOut is a struct stat the kernel fills.
-	FmtStatOut       = outFmt("stat", (*ctx).stat)
-	FmtStatxFlags    = flagsFmt(StatxFlags)
-	FmtStatxMask     = flagsFmt(StatxMasks)
-	FmtStatxOut      = outFmt("statx", (*ctx).statx)
-	FmtStatfsOut     = outFmt("statfs", (*ctx).statfs)
+	FmtStatOut    = outFmt("stat", (*ctx).stat)
+	FmtStatxFlags = flagsFmt(StatxFlags)
+	FmtStatxMask  = flagsFmt(StatxMasks)
+	FmtStatxOut   = outFmt("statx", (*ctx).statx)
+	FmtStatfsOut  = outFmt("statfs", (*ctx).statfs)
 )
 
 // stat decodes struct stat (the x86_64 layout); -v prints every field.
