@@ -22,6 +22,32 @@ var (
 	CloseRangeFlags  = &Flags{Bits: []Sym{{2, "CLOSE_RANGE_UNSHARE"}, {4, "CLOSE_RANGE_CLOEXEC"}}}
 	UserfaultfdFlags = &Flags{Bits: []Sym{{1, "UFFD_USER_MODE_ONLY"}, {0x800, "O_NONBLOCK"}, {0x80000, "O_CLOEXEC"}}}
 	PidfdOpenFlags   = &Flags{Bits: []Sym{{0x800, "PIDFD_NONBLOCK"}}}
+	MemfdSecretFlags = &Flags{Bits: []Sym{{0x80000, "O_CLOEXEC"}}}
+	FanotifyInit     = &Flags{
+		FieldMask: 0xc,
+		Field:     []Sym{{0, "FAN_CLASS_NOTIF"}, {4, "FAN_CLASS_CONTENT"}, {8, "FAN_CLASS_PRE_CONTENT"}},
+		Bits: []Sym{
+			{1, "FAN_CLOEXEC"}, {2, "FAN_NONBLOCK"}, {0x10, "FAN_UNLIMITED_QUEUE"},
+			{0x20, "FAN_UNLIMITED_MARKS"}, {0x40, "FAN_ENABLE_AUDIT"}, {0x80, "FAN_REPORT_PIDFD"},
+			{0x100, "FAN_REPORT_TID"}, {0x200, "FAN_REPORT_FID"}, {0x400, "FAN_REPORT_DIR_FID"},
+			{0x800, "FAN_REPORT_NAME"}, {0x1000, "FAN_REPORT_TARGET_FID"},
+		},
+	}
+	FanotifyMarkFlags = &Flags{Bits: []Sym{
+		{1, "FAN_MARK_ADD"}, {2, "FAN_MARK_REMOVE"}, {4, "FAN_MARK_DONT_FOLLOW"}, {8, "FAN_MARK_ONLYDIR"},
+		{0x10, "FAN_MARK_MOUNT"}, {0x20, "FAN_MARK_IGNORED_MASK"}, {0x40, "FAN_MARK_IGNORED_SURV_MODIFY"},
+		{0x80, "FAN_MARK_FLUSH"}, {0x100, "FAN_MARK_FILESYSTEM"}, {0x200, "FAN_MARK_EVICTABLE"},
+		{0x400, "FAN_MARK_IGNORE"},
+	}}
+	FanotifyEvents = &Flags{Bits: []Sym{
+		{1, "FAN_ACCESS"}, {2, "FAN_MODIFY"}, {4, "FAN_ATTRIB"}, {8, "FAN_CLOSE_WRITE"},
+		{0x10, "FAN_CLOSE_NOWRITE"}, {0x20, "FAN_OPEN"}, {0x40, "FAN_MOVED_FROM"}, {0x80, "FAN_MOVED_TO"},
+		{0x100, "FAN_CREATE"}, {0x200, "FAN_DELETE"}, {0x400, "FAN_DELETE_SELF"}, {0x800, "FAN_MOVE_SELF"},
+		{0x1000, "FAN_OPEN_EXEC"}, {0x4000, "FAN_Q_OVERFLOW"}, {0x8000, "FAN_FS_ERROR"},
+		{0x10000, "FAN_OPEN_PERM"}, {0x20000, "FAN_ACCESS_PERM"}, {0x40000, "FAN_OPEN_EXEC_PERM"},
+		{0x80000, "FAN_DIR_MODIFY"}, {0x40000000, "FAN_ONDIR"}, {0x8000000, "FAN_EVENT_ON_CHILD"},
+		{0x10000000, "FAN_RENAME"},
+	}}
 )
 
 // Descriptor-making formats.
@@ -35,6 +61,10 @@ var (
 	FmtCloseRangeFlags  = flagsFmt(CloseRangeFlags)
 	FmtUserfaultfdFlags = flagsFmt(UserfaultfdFlags)
 	FmtPidfdOpenFlags   = flagsFmt(PidfdOpenFlags)
+	FmtMemfdSecretFlags = flagsFmt(MemfdSecretFlags)
+	FmtFanotifyInit     = flagsFmt(FanotifyInit)
+	FmtFanotifyMark     = flagsFmt(FanotifyMarkFlags)
+	FmtFanotifyEvents   = &Format{Name: "flags", Decode: func(x *ctx, i int) event.Value { return flagsVal(x.arg(i), FanotifyEvents) }}
 	// FmtPipeOut is the pair of descriptors pipe fills: [3, 4].
 	FmtPipeOut = outFmt("fds", func(x *ctx, addr uint64) event.Value {
 		b, v, ok := x.fetch(addr, 8)

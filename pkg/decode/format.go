@@ -129,6 +129,32 @@ func (x *ctx) auxArg() uint64 {
 	return 0
 }
 
+// opArg is how a call that multiplexes operations (prctl, keyctl) shows
+// one of its arguments for one operation; out marks one the call fills,
+// shown at exit.
+type opArg struct {
+	show func(x *ctx, v uint64) event.Value
+	out  bool
+}
+
+// opArgsFmt is the Format of the arguments after such a call's operation
+// (argument i is the i-th of args); args says which the operation the
+// call makes has.
+func opArgsFmt(name string, args func(x *ctx) []opArg) *Format {
+	return &Format{Name: name,
+		Late: func(x *ctx, i int) bool {
+			a := args(x)
+			return i-1 < len(a) && a[i-1].out
+		},
+		Decode: func(x *ctx, i int) event.Value {
+			a := args(x)
+			if i-1 >= len(a) {
+				return event.Value{}
+			}
+			return a[i-1].show(x, x.arg(i))
+		}}
+}
+
 // strct builds a {name=value, ...} struct of fields made by event.Field.
 func strct(fields ...event.Value) event.Value {
 	return event.Value{Kind: event.VStruct, Elems: fields}

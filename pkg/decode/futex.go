@@ -130,3 +130,35 @@ func decodeFutex(x *ctx) {
 		x.push(a.name, a.reg, a.show(x, x.arg(a.reg)))
 	}
 }
+
+// Tables of the futex2 calls' flags: a size, then flags.
+var (
+	Futex2Sizes = []Sym{{0, "FUTEX2_SIZE_U8"}, {1, "FUTEX2_SIZE_U16"}, {2, "FUTEX2_SIZE_U32"}, {3, "FUTEX2_SIZE_U64"}}
+	Futex2Flags = &Flags{FieldMask: 3, Field: Futex2Sizes, Bits: []Sym{{4, "FUTEX2_NUMA"}, {0x80, "FUTEX2_PRIVATE"}}}
+)
+
+// futex2 formats.
+var (
+	// FmtFutexWaitv is futex_waitv's array of struct futex_waitv; Aux is
+	// its length.
+	FmtFutexWaitv = inFmt("futex_waitv", func(x *ctx, addr uint64) event.Value {
+		return x.futexWaiters(addr, uint64(uint32(x.auxArg())))
+	})
+	// FmtFutexWaitvPair is futex_requeue's two waiters.
+	FmtFutexWaitvPair = inFmt("futex_waitv", func(x *ctx, addr uint64) event.Value { return x.futexWaiters(addr, 2) })
+	FmtFutex2Flags    = flagsFmt(Futex2Flags)
+	FmtFutexBitset    = &Format{Name: "bitset", Decode: func(x *ctx, i int) event.Value { return enumVal(x.word(x.arg(i)), FutexBitset) }}
+)
+
+// futexWaiters decodes n struct futex_waitv {val, uaddr, flags,
+// __reserved}.
+func (x *ctx) futexWaiters(addr, n uint64) event.Value {
+	return x.array(addr, n, 24, func(b le) event.Value {
+		v := strct(event.Field("val", event.Hex(b.u64(0))), event.Field("uaddr", event.Ptr(b.u64(8))),
+			event.Field("flags", flagsVal(b.u32(16), Futex2Flags)))
+		if r := b.u32(20); r != 0 {
+			v.Elems = append(v.Elems, event.Field("__reserved", event.Hex(r)))
+		}
+		return v
+	})
+}

@@ -65,23 +65,30 @@ var (
 )
 
 // iovec decodes n struct iovec at addr, showing at most data bytes of
-// their buffers in all; ^0 shows each buffer up to its length.
+// their buffers in all; ^0 shows each buffer up to its length. A failed
+// call's buffers show their addresses.
 func (x *ctx) iovec(addr, n, data uint64) event.Value {
 	failed := x.exit && x.failed()
+	return x.iovecWith(addr, n, func(base, length uint64) event.Value {
+		show := min(length, data)
+		if data != ^uint64(0) {
+			data -= show
+		}
+		if failed {
+			return event.Ptr(base)
+		}
+		return x.buffer(base, show)
+	})
+}
+
+// iovecWith decodes n struct iovec at addr, each buffer shown by buf.
+func (x *ctx) iovecWith(addr, n uint64, buf func(base, length uint64) event.Value) event.Value {
 	ws := x.call.Arch.WordSize()
 	return x.array(addr, n, 2*ws, func(b le) event.Value {
 		base, length := b.u64(0), b.u64(8)
 		if ws == 4 {
 			base, length = b.u32(0), b.u32(4)
 		}
-		show := min(length, data)
-		if data != ^uint64(0) {
-			data -= show
-		}
-		buf := event.Ptr(base)
-		if !failed {
-			buf = x.buffer(base, show)
-		}
-		return strct(event.Field("iov_base", buf), event.Field("iov_len", event.Uint(length)))
+		return strct(event.Field("iov_base", buf(base, length)), event.Field("iov_len", event.Uint(length)))
 	})
 }

@@ -5,12 +5,14 @@ import "github.com/gtrace/gtrace/pkg/event"
 // customs holds the decoders of syscalls whose printed arguments do not
 // follow their registers one to one.
 var customs = map[string]*custom{
-	"clone":           {entry: decodeClone, exit: cloneExit},
-	"clone3":          {entry: decodeClone3, exit: clone3Exit},
-	"futex":           {entry: decodeFutex},
-	"sendfile":        {entry: decodeSendfile, exit: sendfileExit},
-	"rt_sigreturn":    {entry: decodeRtSigreturn},
-	"restart_syscall": {entry: decodeRestartSyscall},
+	"clone":             {entry: decodeClone, exit: cloneExit},
+	"clone3":            {entry: decodeClone3, exit: clone3Exit},
+	"futex":             {entry: decodeFutex},
+	"sendfile":          {entry: decodeSendfile, exit: sendfileExit},
+	"rt_sigreturn":      {entry: decodeRtSigreturn},
+	"restart_syscall":   {entry: decodeRestartSyscall},
+	"ptrace":            {entry: decodePtrace, exit: ptraceExit},
+	"name_to_handle_at": {entry: decodeNameToHandleAt, exit: nameToHandleAtExit},
 }
 
 // decodeSendfile prints sendfile's offset as strace does: [0] at entry

@@ -88,3 +88,47 @@ var (
 		return event.Int(x.ret()), event.Value{}
 	}}
 )
+
+// FmtUserDesc is modify_ldt's struct user_desc: decoded when the byte
+// count (Aux) is its size, an address otherwise.
+var FmtUserDesc = inFmt("user_desc", func(x *ctx, addr uint64) event.Value {
+	if x.word(x.auxArg()) != 16 {
+		return event.Ptr(addr)
+	}
+	b, v, ok := x.fetch(addr, 16)
+	if !ok {
+		return v
+	}
+	bits := b.u32(12)
+	bit := func(name string, shift, width uint) event.Value {
+		return event.Field(name, event.Uint(bits>>shift&(1<<width-1)))
+	}
+	return strct(
+		event.Field("entry_number", event.Uint(b.u32(0))),
+		event.Field("base_addr", event.Text(zeroPaddedHex(b.u32(4), 8))),
+		event.Field("limit", event.Text(zeroPaddedHex(b.u32(8), 8))),
+		bit("seg_32bit", 0, 1), bit("contents", 1, 2), bit("read_exec_only", 3, 1), bit("limit_in_pages", 4, 1),
+		bit("seg_not_present", 5, 1), bit("useable", 6, 1), bit("lm", 7, 1))
+})
+
+// cachestat formats: the range it reads and the counters it fills.
+var (
+	FmtCachestatRange = inFmt("cachestat_range", func(x *ctx, addr uint64) event.Value {
+		b, v, ok := x.fetch(addr, 16)
+		if !ok {
+			return v
+		}
+		return strct(event.Field("off", event.Uint(b.u64(0))), event.Field("len", event.Uint(b.u64(8))))
+	})
+	FmtCachestatOut = outFmt("cachestat", func(x *ctx, addr uint64) event.Value {
+		b, v, ok := x.fetch(addr, 40)
+		if !ok {
+			return v
+		}
+		v = strct()
+		for i, name := range []string{"nr_cache", "nr_dirty", "nr_writeback", "nr_evicted", "nr_recently_evicted"} {
+			v.Elems = append(v.Elems, event.Field(name, event.Uint(b.u64(8*i))))
+		}
+		return v
+	})
+)

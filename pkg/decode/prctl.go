@@ -65,17 +65,10 @@ var Capabilities = &Enum{Unknown: "CAP_???", Syms: []Sym{
 	{0x25, "CAP_AUDIT_READ"}, {0x26, "CAP_PERFMON"}, {0x27, "CAP_BPF"}, {0x28, "CAP_CHECKPOINT_RESTORE"},
 }}
 
-// prctlArg renders one of prctl's arguments 2 to 5; out marks one the
-// call fills, shown at exit.
-type prctlArg struct {
-	show func(x *ctx, v uint64) event.Value
-	out  bool
-}
-
 // prctlOption is how strace prints one option: its arguments after the
 // option and its return value.
 type prctlOption struct {
-	args []prctlArg
+	args []opArg
 	// retEnum names the return value in parentheses: 1 (SUID_DUMP_USER).
 	retEnum *Enum
 	// retFlags shows the return value in hex with its flags: 0x1
@@ -84,23 +77,21 @@ type prctlOption struct {
 	retZero  bool
 }
 
-func prHex(_ *ctx, v uint64) event.Value { return event.Hex(v) }
-func prUint(_ *ctx, v uint64) event.Value {
-	return event.Uint(v)
-}
+func prHex(x *ctx, v uint64) event.Value  { return event.Hex(x.word(v)) }
+func prUint(x *ctx, v uint64) event.Value { return event.Uint(x.word(v)) }
 func prInt(x *ctx, v uint64) event.Value  { return event.Int(x.slong(v)) }
-func prAddr(_ *ctx, v uint64) event.Value { return event.Ptr(v) }
+func prAddr(x *ctx, v uint64) event.Value { return event.Ptr(x.word(v)) }
 func prEnum(e *Enum) func(*ctx, uint64) event.Value {
-	return func(_ *ctx, v uint64) event.Value { return enumVal(v, e) }
+	return func(x *ctx, v uint64) event.Value { return enumVal(x.word(v), e) }
 }
 func prFlags(f *Flags) func(*ctx, uint64) event.Value {
-	return func(_ *ctx, v uint64) event.Value { return flagsVal(v, f) }
+	return func(x *ctx, v uint64) event.Value { return flagsVal(x.word(v), f) }
 }
 
 // prBoxed reads an int the call wrote and shows it with show: [SIGTERM].
 func prBoxed(show func(uint64) event.Value) func(*ctx, uint64) event.Value {
 	return func(x *ctx, addr uint64) event.Value {
-		return x.out(addr, func(x *ctx, addr uint64) event.Value {
+		return x.out(x.word(addr), func(x *ctx, addr uint64) event.Value {
 			b, v, ok := x.fetch(addr, 4)
 			if !ok {
 				return v
@@ -112,14 +103,14 @@ func prBoxed(show func(uint64) event.Value) func(*ctx, uint64) event.Value {
 
 // prRest is the hex arguments strace prints for options it knows no
 // better, from argument 2 on.
-var prRest = []prctlArg{{show: prHex}, {show: prHex}, {show: prHex}, {show: prHex}}
+var prRest = []opArg{{show: prHex}, {show: prHex}, {show: prHex}, {show: prHex}}
 
-func args(a ...prctlArg) []prctlArg { return a }
+func args(a ...opArg) []opArg { return a }
 
 var (
-	prArgHex   = prctlArg{show: prHex}
-	prArgUint  = prctlArg{show: prUint}
-	prOutUint  = prctlArg{out: true, show: prBoxed(func(v uint64) event.Value { return event.Uint(v) })}
+	prArgHex   = opArg{show: prHex}
+	prArgUint  = opArg{show: prUint}
+	prOutUint  = opArg{out: true, show: prBoxed(func(v uint64) event.Value { return event.Uint(v) })}
 	prctlNoArg = prctlOption{}
 )
 
@@ -129,53 +120,53 @@ var prctlOptions = map[uint64]prctlOption{
 	7: prctlNoArg, 0x15: prctlNoArg, 0x1e: prctlNoArg, 0xd: prctlNoArg, 0x1f: prctlNoArg, 0x20: prctlNoArg,
 	0x25: {args: args(prOutUint)}, 0x13: {args: args(prOutUint)}, 9: {args: args(prOutUint)}, 0xb: {args: args(prOutUint)},
 	3: {retEnum: PrDumpable},
-	0x10: {args: args(prctlArg{out: true, show: func(x *ctx, addr uint64) event.Value {
-		return x.out(addr, func(x *ctx, addr uint64) event.Value { return x.cstring(addr, 16) })
+	0x10: {args: args(opArg{out: true, show: func(x *ctx, addr uint64) event.Value {
+		return x.out(x.word(addr), func(x *ctx, addr uint64) event.Value { return x.cstring(addr, 16) })
 	}})},
-	2:    {args: args(prctlArg{out: true, show: prBoxed(func(v uint64) event.Value { return enumVal(v, SignalSyms) })})},
+	2:    {args: args(opArg{out: true, show: prBoxed(func(v uint64) event.Value { return enumVal(v, SignalSyms) })})},
 	0x1b: {retFlags: SecureBits},
-	0x28: {args: args(prctlArg{out: true, show: func(x *ctx, addr uint64) event.Value { return x.out(addr, (*ctx).kptrPtr) }})},
-	0x19: {args: args(prctlArg{out: true, show: prBoxed(func(v uint64) event.Value { return enumVal(v, PrTSC) })})},
-	5:    {args: args(prctlArg{out: true, show: prBoxed(func(v uint64) event.Value { return flagsVal(v, PrUnalign) })})},
+	0x28: {args: args(opArg{out: true, show: func(x *ctx, addr uint64) event.Value { return x.out(x.word(addr), (*ctx).kptrPtr) }})},
+	0x19: {args: args(opArg{out: true, show: prBoxed(func(v uint64) event.Value { return enumVal(v, PrTSC) })})},
+	5:    {args: args(opArg{out: true, show: prBoxed(func(v uint64) event.Value { return flagsVal(v, PrUnalign) })})},
 	0x2e: {retFlags: PrFPMode},
-	0x34: {args: args(prctlArg{show: prEnum(PrSpecCmds)}), retFlags: PrSpecGet, retZero: true},
+	0x34: {args: args(opArg{show: prEnum(PrSpecCmds)}), retFlags: PrSpecGet, retZero: true},
 	0x24: {args: args(prArgUint)}, 0x14: {args: args(prArgUint)}, 0xa: {args: args(prArgUint)},
 	0xc: {args: args(prArgUint)}, 8: {args: args(prArgUint)}, 0xe: {args: args(prArgUint)},
-	4:    {args: args(prctlArg{show: prEnum(PrDumpable)})},
-	0x18: {args: args(prctlArg{show: prEnum(Capabilities)})},
-	0x17: {args: args(prctlArg{show: prEnum(Capabilities)})},
-	0x21: {args: args(prctlArg{show: prEnum(PrMCEKill)}, prctlArg{show: func(x *ctx, v uint64) event.Value {
+	4:    {args: args(opArg{show: prEnum(PrDumpable)})},
+	0x18: {args: args(opArg{show: prEnum(Capabilities)})},
+	0x17: {args: args(opArg{show: prEnum(Capabilities)})},
+	0x21: {args: args(opArg{show: prEnum(PrMCEKill)}, opArg{show: func(x *ctx, v uint64) event.Value {
 		if x.arg(1) == 1 {
 			return enumVal(v, PrMCEPolicy)
 		}
 		return event.Hex(v)
 	}}, prArgHex, prArgHex)},
-	0xf: {args: args(prctlArg{show: func(x *ctx, addr uint64) event.Value { return x.cstring(addr, 15) }})},
-	0x53564d41: {args: args(prctlArg{show: prEnum(PrSetVMA)}, prctlArg{show: prAddr}, prArgUint,
-		prctlArg{show: func(x *ctx, addr uint64) event.Value { return x.cstring(addr, x.d.Opts.StrSize) }})},
-	0x23: {args: args(prctlArg{show: prEnum(PrSetMM)}, prArgHex, prArgHex, prArgHex)},
-	1: {args: args(prctlArg{show: func(_ *ctx, v uint64) event.Value {
+	0xf: {args: args(opArg{show: func(x *ctx, addr uint64) event.Value { return x.cstring(x.word(addr), 15) }})},
+	0x53564d41: {args: args(opArg{show: prEnum(PrSetVMA)}, opArg{show: prAddr}, prArgUint,
+		opArg{show: func(x *ctx, addr uint64) event.Value { return x.cstring(x.word(addr), x.d.Opts.StrSize) }})},
+	0x23: {args: args(opArg{show: prEnum(PrSetMM)}, prArgHex, prArgHex, prArgHex)},
+	1: {args: args(opArg{show: func(_ *ctx, v uint64) event.Value {
 		if v > 128 {
 			return event.Uint(v)
 		}
 		return enumVal(v, SignalSyms)
 	}})},
-	0x59616d61: {args: args(prctlArg{show: func(x *ctx, v uint64) event.Value {
+	0x59616d61: {args: args(opArg{show: func(x *ctx, v uint64) event.Value {
 		if int32(v) == -1 {
 			return event.Text("PR_SET_PTRACER_ANY")
 		}
 		return event.Int(int64(int32(v)))
 	}})},
-	0x1c: {args: args(prctlArg{show: prFlags(SecureBits)})},
-	0x1d: {args: args(prctlArg{show: prInt})},
-	0x1a: {args: args(prctlArg{show: prEnum(PrTSC)})},
-	6:    {args: args(prctlArg{show: prFlags(PrUnalign)})},
+	0x1c: {args: args(opArg{show: prFlags(SecureBits)})},
+	0x1d: {args: args(opArg{show: prInt})},
+	0x1a: {args: args(opArg{show: prEnum(PrTSC)})},
+	6:    {args: args(opArg{show: prFlags(PrUnalign)})},
 	0x26: {args: append(args(prArgUint), prRest[1:]...)},
 	0x29: {args: append(args(prArgUint), prRest[1:]...)},
 	0x39: {args: append(args(prArgUint), prRest[1:]...)},
 	0x22: {args: prRest, retEnum: PrMCEPolicy},
-	0x2d: {args: args(prctlArg{show: prFlags(PrFPMode)})},
-	0x35: {args: args(prctlArg{show: prEnum(PrSpecCmds)}, prctlArg{show: func(x *ctx, v uint64) event.Value {
+	0x2d: {args: args(opArg{show: prFlags(PrFPMode)})},
+	0x35: {args: args(opArg{show: prEnum(PrSpecCmds)}, opArg{show: func(x *ctx, v uint64) event.Value {
 		if x.arg(1) <= 2 {
 			return enumVal(v, PrSpecSet)
 		}
@@ -190,13 +181,13 @@ func prctlSpec(x *ctx) prctlOption {
 		return o
 	}
 	if opt == 0x16 { // PR_SET_SECCOMP
-		return prctlOption{args: args(prctlArg{show: prEnum(SeccompModes)}, prArgHex, prArgHex, prArgHex)}
+		return prctlOption{args: args(opArg{show: prEnum(SeccompModes)}, prArgHex, prArgHex, prArgHex)}
 	}
 	if opt == 0x2f { // PR_CAP_AMBIENT
 		if a := x.arg(1); a >= 1 && a <= 3 {
-			return prctlOption{args: args(prctlArg{show: prEnum(PrCapAmbient)}, prctlArg{show: prEnum(Capabilities)}, prArgHex, prArgHex)}
+			return prctlOption{args: args(opArg{show: prEnum(PrCapAmbient)}, opArg{show: prEnum(Capabilities)}, prArgHex, prArgHex)}
 		}
-		return prctlOption{args: args(prctlArg{show: prEnum(PrCapAmbient)}, prArgHex, prArgHex, prArgHex)}
+		return prctlOption{args: args(opArg{show: prEnum(PrCapAmbient)}, prArgHex, prArgHex, prArgHex)}
 	}
 	return prctlOption{args: prRest}
 }
@@ -206,18 +197,7 @@ var (
 	FmtPrctlOption = enumFmt(PrctlOptions)
 	// FmtPrctlArg is one of prctl's arguments 2 to 5, shown as the
 	// option wants.
-	FmtPrctlArg = &Format{Name: "prctl_arg",
-		Late: func(x *ctx, i int) bool {
-			a := prctlSpec(x).args
-			return i-1 < len(a) && a[i-1].out
-		},
-		Decode: func(x *ctx, i int) event.Value {
-			a := prctlSpec(x).args
-			if i-1 >= len(a) {
-				return event.Value{}
-			}
-			return a[i-1].show(x, x.word(x.arg(i)))
-		}}
+	FmtPrctlArg = opArgsFmt("prctl_arg", func(x *ctx) []opArg { return prctlSpec(x).args })
 	FmtRetPrctl = &Format{Name: "prctl", Ret: func(x *ctx) (event.Value, event.Value) {
 		r := uint64(x.ret())
 		switch o := prctlSpec(x); {

@@ -236,6 +236,20 @@ var (
 	FmtUnshareFlags = longFlagsFmt(UnshareFlags)
 	FmtSetnsType    = flagsFmt(SetnsTypes)
 	FmtKcmpType     = enumFmt(KcmpTypes)
+	// FmtKcmpIdx is one of kcmp's indexes: descriptors for KCMP_FILE
+	// and KCMP_EPOLL_TFD, absent for the other types (Aux: the type).
+	FmtKcmpIdx = &Format{Name: "kcmp_idx", Decode: func(x *ctx, i int) event.Value {
+		switch x.auxOf(i) {
+		case 0, 7:
+			return event.Uint(x.word(x.arg(i)))
+		}
+		return event.Value{}
+	}}
+	// FmtRemoteIovec is process_vm_readv's and _writev's remote iovec:
+	// addresses in another process (Aux: the count).
+	FmtRemoteIovec = inFmt("iovec", func(x *ctx, addr uint64) event.Value {
+		return x.iovecWith(addr, x.word(x.auxArg()), func(base, _ uint64) event.Value { return event.Ptr(base) })
+	})
 	// FmtWaitStatusOut is the int status wait4 fills: shown only when a
 	// child was reaped.
 	FmtWaitStatusOut = outFmt("wait_status", func(x *ctx, addr uint64) event.Value {

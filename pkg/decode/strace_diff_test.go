@@ -244,8 +244,12 @@ var (
 	clockRE     = regexp.MustCompile(`\b(tv_sec|tv_nsec|tv_usec)=\d{4,}`)
 	isoTimeRE   = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d{4}`)
 	timeRE      = regexp.MustCompile(`^time\((\[\d+|NULL)`)
-	varyingArgs = regexp.MustCompile(`^(getrandom|sysinfo|times|getrusage|getcpu|adjtimex|clock_adjtime|getppid)\(`)
+	varyingArgs = regexp.MustCompile(`^(getrandom|sysinfo|times|getrusage|getcpu|adjtimex|clock_adjtime|getppid|name_to_handle_at|open_by_handle_at)\(`)
+	// System V IPC ids and key serials come from system-wide counters.
+	ipcIDRE     = regexp.MustCompile(`^((?:shm|sem|msg)(?:ctl|op|timedop|snd|rcv|at))\(\d+`)
+	varyingRet  = regexp.MustCompile(`^((?:shmget|semget|msgget|add_key|keyctl\(KEYCTL_GET_KEYRING_ID)\(?.*= )\d+$`)
 	siTimesRE   = regexp.MustCompile(`\b(si_utime|si_stime)=\d+( /\* [^*]* \*/)?`)
+	ipcTimesRE  = regexp.MustCompile(`\b((?:shm|sem|msg)_[a-z]time)=\d+`)
 	ruTimesRE   = regexp.MustCompile(`\b(ru_utime|ru_stime)=\{[^}]*\}`)
 	stringRE    = regexp.MustCompile(`"(\\.|[^"\\])*"`)
 	commentRE   = regexp.MustCompile(` /\* [^*]* \*/`)
@@ -259,6 +263,9 @@ func normalise(l string, pids map[string]string) string {
 	l = clockRE.ReplaceAllString(l, "$1=N")
 	l = siTimesRE.ReplaceAllString(l, "$1=N")
 	l = ruTimesRE.ReplaceAllString(l, "$1=N")
+	l = ipcTimesRE.ReplaceAllString(l, "$1=N")
+	l = ipcIDRE.ReplaceAllString(l, "${1}(ID")
+	l = varyingRet.ReplaceAllString(l, "${1}ID")
 	if varyingArgs.MatchString(l) || timeRE.MatchString(l) {
 		open := strings.IndexByte(l, '(')
 		l = l[:open] + commentRE.ReplaceAllString(stringRE.ReplaceAllString(l[open:], `"S"`), "")

@@ -36,6 +36,33 @@ var (
 		{0x7ffc0000, "SECCOMP_RET_LOG"}, {0x7fff0000, "SECCOMP_RET_ALLOW"},
 	}}
 	LandlockCreateFlags = &Flags{Bits: []Sym{{1, "LANDLOCK_CREATE_RULESET_VERSION"}}}
+	LandlockRuleTypes   = &Enum{Unknown: "LANDLOCK_RULE_???", Syms: []Sym{{1, "LANDLOCK_RULE_PATH_BENEATH"}}}
+	LandlockAccessFS    = &Flags{Bits: []Sym{
+		{1, "LANDLOCK_ACCESS_FS_EXECUTE"}, {2, "LANDLOCK_ACCESS_FS_WRITE_FILE"},
+		{4, "LANDLOCK_ACCESS_FS_READ_FILE"}, {8, "LANDLOCK_ACCESS_FS_READ_DIR"},
+		{0x10, "LANDLOCK_ACCESS_FS_REMOVE_DIR"}, {0x20, "LANDLOCK_ACCESS_FS_REMOVE_FILE"},
+		{0x40, "LANDLOCK_ACCESS_FS_MAKE_CHAR"}, {0x80, "LANDLOCK_ACCESS_FS_MAKE_DIR"},
+		{0x100, "LANDLOCK_ACCESS_FS_MAKE_REG"}, {0x200, "LANDLOCK_ACCESS_FS_MAKE_SOCK"},
+		{0x400, "LANDLOCK_ACCESS_FS_MAKE_FIFO"}, {0x800, "LANDLOCK_ACCESS_FS_MAKE_BLOCK"},
+		{0x1000, "LANDLOCK_ACCESS_FS_MAKE_SYM"}, {0x2000, "LANDLOCK_ACCESS_FS_REFER"},
+	}}
+	ModuleInitFlags = &Flags{Bits: []Sym{{1, "MODULE_INIT_IGNORE_MODVERSIONS"}, {2, "MODULE_INIT_IGNORE_VERMAGIC"}, {4, "MODULE_INIT_COMPRESSED_FILE"}}}
+	KexecFileFlags  = &Flags{Bits: []Sym{{1, "KEXEC_FILE_UNLOAD"}, {2, "KEXEC_FILE_ON_CRASH"}, {4, "KEXEC_FILE_NO_INITRAMFS"}}}
+	PerfFlags       = &Flags{Bits: []Sym{{1, "PERF_FLAG_FD_NO_GROUP"}, {2, "PERF_FLAG_FD_OUTPUT"}, {4, "PERF_FLAG_PID_CGROUP"}, {8, "PERF_FLAG_FD_CLOEXEC"}}}
+	BpfCmds         = &Enum{Unknown: "BPF_???", Syms: []Sym{
+		{0, "BPF_MAP_CREATE"}, {1, "BPF_MAP_LOOKUP_ELEM"}, {2, "BPF_MAP_UPDATE_ELEM"},
+		{3, "BPF_MAP_DELETE_ELEM"}, {4, "BPF_MAP_GET_NEXT_KEY"}, {5, "BPF_PROG_LOAD"}, {6, "BPF_OBJ_PIN"},
+		{7, "BPF_OBJ_GET"}, {8, "BPF_PROG_ATTACH"}, {9, "BPF_PROG_DETACH"}, {0xa, "BPF_PROG_TEST_RUN"},
+		{0xb, "BPF_PROG_GET_NEXT_ID"}, {0xc, "BPF_MAP_GET_NEXT_ID"}, {0xd, "BPF_PROG_GET_FD_BY_ID"},
+		{0xe, "BPF_MAP_GET_FD_BY_ID"}, {0xf, "BPF_OBJ_GET_INFO_BY_FD"}, {0x10, "BPF_PROG_QUERY"},
+		{0x11, "BPF_RAW_TRACEPOINT_OPEN"}, {0x12, "BPF_BTF_LOAD"}, {0x13, "BPF_BTF_GET_FD_BY_ID"},
+		{0x14, "BPF_TASK_FD_QUERY"}, {0x15, "BPF_MAP_LOOKUP_AND_DELETE_ELEM"}, {0x16, "BPF_MAP_FREEZE"},
+		{0x17, "BPF_BTF_GET_NEXT_ID"}, {0x18, "BPF_MAP_LOOKUP_BATCH"},
+		{0x19, "BPF_MAP_LOOKUP_AND_DELETE_BATCH"}, {0x1a, "BPF_MAP_UPDATE_BATCH"},
+		{0x1b, "BPF_MAP_DELETE_BATCH"}, {0x1c, "BPF_LINK_CREATE"}, {0x1d, "BPF_LINK_UPDATE"},
+		{0x1e, "BPF_LINK_GET_FD_BY_ID"}, {0x1f, "BPF_LINK_GET_NEXT_ID"}, {0x20, "BPF_ENABLE_STATS"},
+		{0x21, "BPF_ITER_CREATE"}, {0x22, "BPF_LINK_DETACH"}, {0x23, "BPF_PROG_BIND_MAP"},
+	}}
 	PersonalityTypes    = &Enum{Unknown: "PER_???", Syms: []Sym{{0, "PER_LINUX"}, {6, "PER_BSD"}, {8, "PER_LINUX32"}, {0xc, "PER_RISCOS"}, {0xf, "PER_OSF4"}, {0x10, "PER_HPUX"}}}
 	PersonalityFlags    = &Flags{Bits: []Sym{
 		{0x20000, "UNAME26"}, {0x40000, "ADDR_NO_RANDOMIZE"}, {0x80000, "FDPIC_FUNCPTRS"},
@@ -109,6 +136,24 @@ var (
 			return event.Ptr(addr)
 		}}
 	FmtLandlockCreateFlags = flagsFmt(LandlockCreateFlags)
+	FmtLandlockRuleType    = enumFmt(LandlockRuleTypes)
+	// FmtLandlockRuleAttr is landlock_add_rule's rule (Aux: its type).
+	FmtLandlockRuleAttr = &Format{Name: "landlock_rule", Decode: func(x *ctx, i int) event.Value {
+		addr := x.word(x.arg(i))
+		if x.auxOf(i) != 1 {
+			return event.Ptr(addr)
+		}
+		b, v, ok := x.fetch(addr, 12)
+		if !ok {
+			return v
+		}
+		return strct(event.Field("allowed_access", flagsVal(b.u64(0), LandlockAccessFS)),
+			event.Field("parent_fd", x.fd(b.s32(8))))
+	}}
+	FmtModuleInitFlags = flagsFmt(ModuleInitFlags)
+	FmtKexecFileFlags  = longFlagsFmt(KexecFileFlags)
+	FmtPerfFlags       = longFlagsFmt(PerfFlags)
+	FmtBpfCmd          = enumFmt(BpfCmds)
 	FmtHostname            = inFmt("str", func(x *ctx, addr uint64) event.Value {
 		if n := x.word(x.auxArg()); n <= utsNameLen {
 			return x.buffer(addr, n)

@@ -29,6 +29,18 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
+#include <sys/quota.h>
+#include <linux/quota.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <sys/sem.h>
+#include <sys/msg.h>
+#include <mqueue.h>
+#include <linux/keyctl.h>
+#include <linux/aio_abi.h>
+#include <linux/mempolicy.h>
+#include <linux/landlock.h>
+#include <sys/fanotify.h>
 #include <sys/random.h>
 #include <asm/prctl.h>
 #include <sys/personality.h>
@@ -802,7 +814,9 @@ static void sys(void)
 	S(SYS_sysfs, 3, 0, 0);
 	S(SYS_pivot_root, "/nonexistent", "/nonexistent");
 	S(SYS_acct, "/nonexistent/x");
-	S(SYS_quotactl, 0x800002, "/dev/null", 0, NULL);
+	S(SYS_quotactl, QCMD(Q_GETQUOTA, USRQUOTA), "/dev/null", 1000, buf);
+	S(SYS_quotactl, QCMD(Q_SYNC, GRPQUOTA), NULL, 0, NULL);
+	S(SYS_quotactl, QCMD(Q_QUOTAON, USRQUOTA), "/dev/null", QFMT_VFS_V1, "/nonexistent");
 	S(SYS_seccomp, 2, 0, &(uint32_t){ 0x7fff0000 });
 	S(SYS_landlock_create_ruleset, NULL, 0, 1);
 	S(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0);
@@ -828,6 +842,118 @@ static void sys(void)
 	}
 }
 
+
+static void ipc(void)
+{
+	char buf[64] = { 0 };
+	struct sembuf sb = { 0, 1, IPC_NOWAIT | SEM_UNDO };
+	struct timespec ts = { 0, 100 };
+	struct shmid_ds sds;
+	struct mq_attr ma = { .mq_maxmsg = 4, .mq_msgsize = 16 }, oma;
+	int id, q;
+
+	id = S(SYS_shmget, IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+	S(SYS_shmat, -1, NULL, SHM_RDONLY);
+	S(SYS_shmctl, id, IPC_STAT, &sds);
+	S(SYS_shmctl, id, IPC_RMID, NULL);
+	S(SYS_shmdt, BAD);
+	id = S(SYS_semget, IPC_PRIVATE, 1, IPC_CREAT | IPC_EXCL | 0600);
+	S(SYS_semop, id, &sb, 1);
+	S(SYS_semtimedop, id, &sb, 1, &ts);
+	S(SYS_semctl, id, 0, GETVAL, 0);
+	S(SYS_semctl, id, 0, IPC_RMID, 0);
+	id = S(SYS_msgget, IPC_PRIVATE, IPC_CREAT | 0600);
+	((long *)buf)[0] = 1;
+	memcpy(buf + 8, "msg", 4);
+	S(SYS_msgsnd, id, buf, 4, IPC_NOWAIT);
+	S(SYS_msgrcv, id, buf, 16, 0, IPC_NOWAIT | MSG_NOERROR);
+	S(SYS_msgrcv, id, buf, 16, 0, IPC_NOWAIT);
+	S(SYS_msgctl, id, IPC_RMID, NULL);
+	q = S(SYS_mq_open, "/gtrace-calls", O_RDWR | O_CREAT | O_EXCL, 0600, &ma);
+	S(SYS_mq_timedsend, q, "hello", 5, 1, NULL);
+	S(SYS_mq_timedreceive, q, buf, 16, NULL, &ts);
+	S(SYS_mq_timedreceive, q, buf, 16, NULL, &ts);
+	S(SYS_mq_getsetattr, q, NULL, &oma);
+	S(SYS_mq_notify, q, NULL);
+	S(SYS_close, q);
+	S(SYS_mq_unlink, "/gtrace-calls");
+}
+
+static void more(void)
+{
+	char buf[256] = { 0 };
+	unsigned long nodes = 1;
+	int policy;
+	aio_context_t ctx = 0;
+	struct io_event ev;
+	struct timespec ts = { 0, 100 };
+	struct iovec l = { buf, 8 }, r = { buf + 8, 8 };
+	/* Two pages, page-aligned, present: the memory calls' results then
+	 * do not depend on where the stack happens to be. */
+	char *two = (char *)S(SYS_mmap, NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	S(SYS_add_key, "user", "gtrace:k", "payload", 7, KEY_SPEC_PROCESS_KEYRING);
+	S(SYS_request_key, "user", "gtrace:none", NULL, KEY_SPEC_PROCESS_KEYRING);
+	S(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0, 0, 0);
+	S(SYS_keyctl, KEYCTL_DESCRIBE, -1, buf, sizeof buf, 0);
+	S(SYS_keyctl, 9999, 1, 2, 3, 4);
+	S(SYS_get_mempolicy, &policy, &nodes, 64, NULL, 0);
+	S(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0);
+	S(SYS_set_mempolicy, MPOL_BIND, &nodes, 64);
+	S(SYS_mbind, two, 4096, MPOL_PREFERRED, &nodes, 64, MPOL_MF_STRICT);
+	S(SYS_migrate_pages, 0, 64, &nodes, &nodes);
+	S(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0);
+	S(SYS_io_setup, 4, &ctx);
+	S(SYS_io_getevents, ctx, 0, 1, &ev, &ts);
+	S(SYS_io_submit, ctx, 0, NULL);
+	S(SYS_io_cancel, ctx, NULL, &ev);
+	S(SYS_io_destroy, ctx);
+	S(SYS_process_vm_readv, getpid(), &l, 1, &r, 1, 0);
+	S(SYS_process_vm_writev, getpid(), &l, 1, &r, 1, 0);
+	S(SYS_fanotify_init, FAN_CLASS_NOTIF | FAN_CLOEXEC, O_RDONLY | O_LARGEFILE);
+	S(SYS_fanotify_mark, 3, FAN_MARK_ADD, FAN_OPEN | FAN_CLOSE_WRITE, AT_FDCWD, ".");
+	S(SYS_close, 3);
+	{
+		struct { unsigned int bytes; int type; unsigned char h[128]; } fh = { 128 };
+		int mnt;
+		S(SYS_name_to_handle_at, AT_FDCWD, ".", &fh, &mnt, 0);
+		S(SYS_open_by_handle_at, AT_FDCWD, &fh, O_RDONLY);
+		S(SYS_close, 3);
+	}
+	S(SYS_open_tree, AT_FDCWD, "/nonexistent", OPEN_TREE_CLONE | AT_RECURSIVE);
+	S(SYS_move_mount, AT_FDCWD, "/nonexistent", AT_FDCWD, "/nonexistent2", MOVE_MOUNT_F_EMPTY_PATH);
+	S(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	S(SYS_fsconfig, 3, FSCONFIG_SET_STRING, "size", "1m", 0);
+	S(SYS_fsmount, 3, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+	S(SYS_close, 3);
+	S(SYS_fspick, AT_FDCWD, "/nonexistent", FSPICK_CLOEXEC);
+	S(SYS_landlock_restrict_self, -1, 0);
+	S(SYS_landlock_add_rule, -1, LANDLOCK_RULE_PATH_BENEATH, buf, 0);
+	S(SYS_memfd_secret, 0);
+	S(SYS_process_mrelease, -1, 0);
+	S(SYS_finit_module, -1, "", 0);
+	S(SYS_kcmp, getpid(), getpid(), 1 /* KCMP_VM */, 0, 0);
+	S(SYS_perf_event_open, BAD, 0, -1, -1, 0);
+	S(SYS_bpf, 0, NULL, 0);
+	S(SYS_futex_waitv, NULL, 0, 0, NULL, CLOCK_MONOTONIC);
+	{
+		char ldt[16] = { 0 };
+		void *pages[2] = { two, two + 4096 };
+		int nodes[2] = { 0, 0 }, status[2];
+		S(SYS_modify_ldt, 0, ldt, sizeof ldt);
+		S(SYS_modify_ldt, 1, ldt, sizeof ldt);
+		S(SYS_modify_ldt, 0, ldt, 8);
+		S(SYS_move_pages, 0, 2, pages, NULL, status, 0);
+		S(SYS_move_pages, 0, 2, pages, nodes, status, MPOL_MF_MOVE);
+		S(SYS_set_mempolicy_home_node, two, 4096, 0, 0);
+	}
+	S(SYS_ptrace, PTRACE_PEEKDATA, getpid(), buf, NULL);
+	S(SYS_ptrace, PTRACE_CONT, 1, NULL, SIGCONT);
+	S(SYS_ptrace, PTRACE_SEIZE, 1, NULL, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL);
+	S(SYS_ptrace, PTRACE_GETEVENTMSG, 1, NULL, buf);
+	S(SYS_ptrace, PTRACE_ATTACH, 1, NULL, NULL);
+}
+
 static void execed(void)
 {
 	S(SYS_exit_group, 7);
@@ -839,7 +965,7 @@ static const struct {
 } sections[] = {
 	{ "files", files }, { "dirs", dirs }, { "io", io }, { "fds", fds },
 	{ "mem", mem }, { "sigs", sigs }, { "times", times_ }, { "futex", futexes },
-	{ "sys", sys },
+	{ "sys", sys }, { "ipc", ipc }, { "more", more },
 };
 
 int main(int argc, char **argv)
