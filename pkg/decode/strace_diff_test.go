@@ -246,13 +246,13 @@ var (
 	timeRE      = regexp.MustCompile(`^time\((\[\d+|NULL)`)
 	varyingArgs = regexp.MustCompile(`^(getrandom|sysinfo|times|getrusage|getcpu|adjtimex|clock_adjtime|getppid|name_to_handle_at|open_by_handle_at)\(`)
 	// System V IPC ids and key serials come from system-wide counters.
-	ipcIDRE     = regexp.MustCompile(`^((?:shm|sem|msg)(?:ctl|op|timedop|snd|rcv|at))\(\d+`)
-	varyingRet  = regexp.MustCompile(`^((?:shmget|semget|msgget|add_key|keyctl\(KEYCTL_GET_KEYRING_ID)\(?.*= )\d+$`)
-	siTimesRE   = regexp.MustCompile(`\b(si_utime|si_stime)=\d+( /\* [^*]* \*/)?`)
-	ipcTimesRE  = regexp.MustCompile(`\b((?:shm|sem|msg)_[a-z]time)=\d+`)
-	ruTimesRE   = regexp.MustCompile(`\b(ru_utime|ru_stime)=\{[^}]*\}`)
-	stringRE    = regexp.MustCompile(`"(\\.|[^"\\])*"`)
-	commentRE   = regexp.MustCompile(` /\* [^*]* \*/`)
+	ipcIDRE    = regexp.MustCompile(`^((?:shm|sem|msg)(?:ctl|op|timedop|snd|rcv|at))\(\d+`)
+	varyingRet = regexp.MustCompile(`^((?:shmget|semget|msgget|add_key|keyctl\(KEYCTL_GET_KEYRING_ID)\(?.*= )\d+$`)
+	siTimesRE  = regexp.MustCompile(`\b(si_utime|si_stime)=\d+( /\* [^*]* \*/)?`)
+	ipcTimesRE = regexp.MustCompile(`\b((?:shm|sem|msg)_[a-z]time)=\d+`)
+	ruTimesRE  = regexp.MustCompile(`\b(ru_utime|ru_stime)=\{[^}]*\}`)
+	stringRE   = regexp.MustCompile(`"(\\.|[^"\\])*"`)
+	commentRE  = regexp.MustCompile(` /\* [^*]* \*/`)
 )
 
 // normalise masks what differs between two runs of the same program.

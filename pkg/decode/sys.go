@@ -63,8 +63,8 @@ var (
 		{0x1e, "BPF_LINK_GET_FD_BY_ID"}, {0x1f, "BPF_LINK_GET_NEXT_ID"}, {0x20, "BPF_ENABLE_STATS"},
 		{0x21, "BPF_ITER_CREATE"}, {0x22, "BPF_LINK_DETACH"}, {0x23, "BPF_PROG_BIND_MAP"},
 	}}
-	PersonalityTypes    = &Enum{Unknown: "PER_???", Syms: []Sym{{0, "PER_LINUX"}, {6, "PER_BSD"}, {8, "PER_LINUX32"}, {0xc, "PER_RISCOS"}, {0xf, "PER_OSF4"}, {0x10, "PER_HPUX"}}}
-	PersonalityFlags    = &Flags{Bits: []Sym{
+	PersonalityTypes = &Enum{Unknown: "PER_???", Syms: []Sym{{0, "PER_LINUX"}, {6, "PER_BSD"}, {8, "PER_LINUX32"}, {0xc, "PER_RISCOS"}, {0xf, "PER_OSF4"}, {0x10, "PER_HPUX"}}}
+	PersonalityFlags = &Flags{Bits: []Sym{
 		{0x20000, "UNAME26"}, {0x40000, "ADDR_NO_RANDOMIZE"}, {0x80000, "FDPIC_FUNCPTRS"},
 		{0x100000, "MMAP_PAGE_ZERO"}, {0x200000, "ADDR_COMPAT_LAYOUT"}, {0x400000, "READ_IMPLIES_EXEC"},
 		{0x800000, "ADDR_LIMIT_32BIT"}, {0x1000000, "SHORT_INODE"}, {0x2000000, "WHOLE_SECONDS"},
@@ -154,7 +154,7 @@ var (
 	FmtKexecFileFlags  = longFlagsFmt(KexecFileFlags)
 	FmtPerfFlags       = longFlagsFmt(PerfFlags)
 	FmtBpfCmd          = enumFmt(BpfCmds)
-	FmtHostname            = inFmt("str", func(x *ctx, addr uint64) event.Value {
+	FmtHostname        = inFmt("str", func(x *ctx, addr uint64) event.Value {
 		if n := x.word(x.auxArg()); n <= utsNameLen {
 			return x.buffer(addr, n)
 		}
