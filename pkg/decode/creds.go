@@ -8,15 +8,30 @@ var CapVersions = &Enum{Unknown: "_LINUX_CAPABILITY_VERSION_???", Syms: []Sym{
 	{0x20080522, "_LINUX_CAPABILITY_VERSION_3"},
 }}
 
-// CapBits are capability sets: 1<<CAP_CHOWN|1<<CAP_KILL.
-var CapBits = capBits()
+// CapBitsLow and CapBitsHigh are the two 32-bit words of a capability
+// set: 1<<CAP_CHOWN|1<<CAP_KILL, then 1<<CAP_PERFMON.
+var CapBitsLow, CapBitsHigh = capBits(0), capBits(32)
 
-func capBits() *Flags {
+func capBits(from uint64) *Flags {
 	f := &Flags{}
 	for _, c := range Capabilities.Syms {
-		f.Bits = append(f.Bits, Sym{1 << c.Val, "1<<" + c.Name})
+		if c.Val >= from && c.Val < from+32 {
+			f.Bits = append(f.Bits, Sym{1 << (c.Val - from), "1<<" + c.Name})
+		}
 	}
 	return f
+}
+
+// capSet renders a capability set as strace does: the low word's
+// capabilities, then the high word's.
+func capSet(lo, hi uint64) event.Value {
+	switch {
+	case hi == 0:
+		return flagsVal(lo, CapBitsLow)
+	case lo == 0:
+		return flagsVal(hi, CapBitsHigh)
+	}
+	return seqVal(flagsVal(lo, CapBitsLow), orSep, flagsVal(hi, CapBitsHigh))
 }
 
 // Credential formats.
@@ -86,11 +101,10 @@ func (x *ctx) capData(addr uint64) event.Value {
 		return v
 	}
 	set := func(off int) event.Value {
-		bits := b.u32(off)
 		if n == 2 {
-			bits |= b.u32(12+off) << 32
+			return capSet(b.u32(off), b.u32(12+off))
 		}
-		return flagsVal(bits, CapBits)
+		return capSet(b.u32(off), 0)
 	}
 	return strct(event.Field("effective", set(0)), event.Field("permitted", set(4)), event.Field("inheritable", set(8)))
 }

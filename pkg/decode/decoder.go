@@ -18,8 +18,12 @@ type Memory interface {
 type FDResolver interface {
 	// FDPath returns what fd refers to in process pid: a path, or for
 	// sockets "TCP:[1.2.3.4:5->6.7.8.9:10]" style text; "" if unknown.
+	// fd AtFDCWD asks for the working directory.
 	FDPath(pid, fd int) string
 }
+
+// AtFDCWD is the *at() calls' "current directory" descriptor.
+const AtFDCWD = -100
 
 // Options are strace's decoding flags.
 type Options struct {

@@ -23,9 +23,8 @@ var (
 	UserfaultfdFlags = &Flags{Bits: []Sym{{1, "UFFD_USER_MODE_ONLY"}, {0x800, "O_NONBLOCK"}, {0x80000, "O_CLOEXEC"}}}
 	PidfdOpenFlags   = &Flags{Bits: []Sym{{0x800, "PIDFD_NONBLOCK"}}}
 	MemfdSecretFlags = &Flags{Bits: []Sym{{0x80000, "O_CLOEXEC"}}}
-	FanotifyInit     = &Flags{
-		FieldMask: 0xc,
-		Field:     []Sym{{0, "FAN_CLASS_NOTIF"}, {4, "FAN_CLASS_CONTENT"}, {8, "FAN_CLASS_PRE_CONTENT"}},
+	FanotifyClasses   = &Enum{Unknown: "FAN_CLASS_???", Syms: []Sym{{0, "FAN_CLASS_NOTIF"}, {4, "FAN_CLASS_CONTENT"}, {8, "FAN_CLASS_PRE_CONTENT"}}}
+	FanotifyInitFlags = &Flags{
 		Bits: []Sym{
 			{1, "FAN_CLOEXEC"}, {2, "FAN_NONBLOCK"}, {0x10, "FAN_UNLIMITED_QUEUE"},
 			{0x20, "FAN_UNLIMITED_MARKS"}, {0x40, "FAN_ENABLE_AUDIT"}, {0x80, "FAN_REPORT_PIDFD"},
@@ -62,7 +61,16 @@ var (
 	FmtUserfaultfdFlags = flagsFmt(UserfaultfdFlags)
 	FmtPidfdOpenFlags   = flagsFmt(PidfdOpenFlags)
 	FmtMemfdSecretFlags = flagsFmt(MemfdSecretFlags)
-	FmtFanotifyInit     = flagsFmt(FanotifyInit)
+	// FmtFanotifyInit is fanotify_init's flags: a notification class,
+	// then flags.
+	FmtFanotifyInit = &Format{Name: "flags", Decode: func(x *ctx, i int) event.Value {
+		v := uint64(uint32(x.arg(i)))
+		class := enumVal(v&0xc, FanotifyClasses)
+		if rest := v &^ 0xc; rest != 0 {
+			return seqVal(class, orSep, flagsVal(rest, FanotifyInitFlags))
+		}
+		return class
+	}}
 	FmtFanotifyMark     = flagsFmt(FanotifyMarkFlags)
 	FmtFanotifyEvents   = &Format{Name: "flags", Decode: func(x *ctx, i int) event.Value { return flagsVal(x.arg(i), FanotifyEvents) }}
 	// FmtPipeOut is the pair of descriptors pipe fills: [3, 4].

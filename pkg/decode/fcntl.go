@@ -104,7 +104,7 @@ var (
 			return x.fd(x.ret()), event.Value{}
 		case fGetfd:
 			if r != 0 {
-				return event.Hex(r), event.Text("flags " + string(FdFlags.appendNames(nil, r)))
+				return event.Hex(r), seqVal(event.Text("flags "), flagsVal(r, FdFlags))
 			}
 		case fGetfl:
 			return event.Hex(r), event.Text("flags " + string(OpenFlags.appendNames(nil, r)))
@@ -112,7 +112,7 @@ var (
 			return event.Hex(r), namedAux(LockTypes, r)
 		case fGetSeals:
 			if r != 0 {
-				return event.Hex(r), event.Text("seals " + string(Seals.appendNames(nil, r)))
+				return event.Hex(r), seqVal(event.Text("seals "), flagsVal(r, Seals))
 			}
 		case fGetsig:
 			if r != 0 {

@@ -112,15 +112,15 @@ var (
 func (x *ctx) auxOf(i int) uint64 { return x.arg(int(x.sc.Args[i].Aux)) }
 
 // symbolicMode renders a mode as strace's print_symbolic_mode_t does:
-// file type, set-id bits, then the permissions in octal.
+// file type, set-id bits, then the permissions in octal; a mode of an
+// unknown type in octal.
 func symbolicMode(m uint64) event.Value {
 	b := make([]byte, 0, 32)
 	if name := symName(fileTypes, m&0o170000); name != "" {
 		b = append(b, name...)
 		b = append(b, '|')
-	} else if t := m & 0o170000; t != 0 {
-		b = event.AppendOctal(b, t)
-		b = append(b, '|')
+	} else if m&0o170000 != 0 {
+		return event.Oct(m)
 	}
 	for _, s := range []Sym{{0o4000, "S_ISUID"}, {0o2000, "S_ISGID"}, {0o1000, "S_ISVTX"}} {
 		if m&s.Val != 0 {
@@ -129,14 +129,14 @@ func symbolicMode(m uint64) event.Value {
 		}
 	}
 	b = event.AppendOctal(b, m&^0o177000)
-	return event.Text(string(b))
+	return styledVal(string(b), event.Oct(m))
 }
 
 // makedev renders a device number as strace does: makedev(0x88, 0).
 func makedev(dev uint64) event.Value {
 	major := (dev>>8)&0xfff | (dev>>32)&^0xfff
 	minor := dev&0xff | (dev>>12)&^0xff
-	return event.Value{Kind: event.VCall, Text: "makedev", Elems: []event.Value{event.Hex(major), event.Hex(minor)}}
+	return styledVal("makedev("+hex(major)+", "+hex(minor)+")", event.Hex(dev))
 }
 
 // openHow decodes struct open_how {u64 flags, mode, resolve}.
@@ -183,9 +183,9 @@ func (x *ctx) timePair(addr uint64, kind utimeKind) event.Value {
 		sec, frac := b.s64(16*i), b.s64(16*i+8)
 		switch {
 		case kind == utimeTimespec && frac == utimeNow:
-			v.Elems = append(v.Elems, event.Text("UTIME_NOW"))
+			v.Elems = append(v.Elems, styledVal("UTIME_NOW", timespecVal(sec, frac)))
 		case kind == utimeTimespec && frac == utimeOmit:
-			v.Elems = append(v.Elems, event.Text("UTIME_OMIT"))
+			v.Elems = append(v.Elems, styledVal("UTIME_OMIT", timespecVal(sec, frac)))
 		case kind == utimeTimespec:
 			v.Elems = append(v.Elems, dated(timespecVal(sec, frac), sec, frac, 9))
 		default:

@@ -171,17 +171,21 @@ var (
 	FmtFd = &Format{Name: "fd", Decode: func(x *ctx, i int) event.Value {
 		return x.fd(int64(int32(x.arg(i))))
 	}}
-	// FmtAtfd is a directory descriptor that may be AT_FDCWD.
+	// FmtAtfd is a directory descriptor that may be AT_FDCWD (with -y,
+	// the working directory's path).
 	FmtAtfd = &Format{Name: "atfd", Decode: func(x *ctx, i int) event.Value {
 		return x.fd(int64(int32(x.arg(i))))
 	}}
 )
 
 // fd returns a descriptor value, with its path when -y asks for it.
-func (x *ctx) fd(fd int64) event.Value {
+func (x *ctx) fd(fd int64) event.Value { return x.fdIn(x.pid, fd) }
+
+// fdIn returns a descriptor of process pid (kcmp's, say).
+func (x *ctx) fdIn(pid int, fd int64) event.Value {
 	v := event.FD(fd)
-	if fd >= 0 && x.d.Opts.FDPaths > 0 && x.d.FDs != nil {
-		v.Text = x.d.FDs.FDPath(x.pid, int(fd))
+	if (fd >= 0 || fd == AtFDCWD) && x.d.Opts.FDPaths > 0 && x.d.FDs != nil && pid > 0 {
+		v.Text = x.d.FDs.FDPath(pid, int(fd))
 	}
 	return v
 }

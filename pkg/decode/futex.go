@@ -86,32 +86,52 @@ func futexHex(_ *ctx, v uint64) event.Value { return event.Hex(uint64(uint32(v))
 // futexWakeOp renders FUTEX_WAKE_OP's encoded operation:
 // FUTEX_OP_SET<<28|0x1<<12|FUTEX_OP_CMP_GT<<24|0.
 func futexWakeOp(_ *ctx, v uint64) event.Value {
-	v3 := uint32(v)
-	var b []byte
-	if v3>>28&8 != 0 {
-		b = append(b, "FUTEX_OP_OPARG_SHIFT<<28|"...)
-	}
-	b = appendShifted(b, FutexWakeOps, uint64(v3>>28&7), 28, "FUTEX_OP_???")
-	b = append(b, '|')
-	b = event.AppendHex(b, uint64(v3>>12&0xfff))
-	b = append(b, "<<12|"...)
-	b = appendShifted(b, FutexWakeCmps, uint64(v3>>24&0xf), 24, "FUTEX_OP_CMP_???")
-	b = append(b, '|')
-	b = event.AppendHex(b, uint64(v3&0xfff))
-	return event.Text(string(b))
+	return event.Value{Kind: event.VFlags, N: uint64(uint32(v)), Syms: wakeOpSyms{}}
 }
 
-// appendShifted appends NAME<<shift, or 0x5<<shift /* unknown */.
-func appendShifted(b []byte, e *Enum, v uint64, shift int, unknown string) []byte {
+// wakeOpSyms renders FUTEX_WAKE_OP's operation in each -X style, as
+// strace does (under -X raw it marks the named fields unknown).
+type wakeOpSyms struct{}
+
+// AppendSym implements event.Symbols.
+func (wakeOpSyms) AppendSym(b []byte, v uint64, style event.XlatStyle) []byte {
+	if v>>28&8 != 0 {
+		b = appendShifted(b, oparg, 8, 28, "", style)
+		b = append(b, '|')
+	}
+	b = appendShifted(b, FutexWakeOps, v>>28&7, 28, "FUTEX_OP_???", style)
+	b = append(b, '|')
+	b = event.AppendHex(b, v>>12&0xfff)
+	b = append(b, "<<12|"...)
+	b = appendShifted(b, FutexWakeCmps, v>>24&0xf, 24, "FUTEX_OP_CMP_???", style)
+	b = append(b, '|')
+	return event.AppendHex(b, v&0xfff)
+}
+
+// Names implements event.Symbols.
+func (wakeOpSyms) Names(v uint64) ([]string, uint64) {
+	return []string{FutexWakeOps.Name(v >> 28 & 7), FutexWakeCmps.Name(v >> 24 & 0xf)}, 0
+}
+
+var oparg = &Enum{Syms: []Sym{{8, "FUTEX_OP_OPARG_SHIFT"}}}
+
+// appendShifted appends one named field of FUTEX_WAKE_OP's operation:
+// NAME<<shift, 5<<shift /* unknown */, or under -X verbose 4 /* NAME
+// */<<shift.
+func appendShifted(b []byte, e *Enum, v uint64, shift int, unknown string, style event.XlatStyle) []byte {
 	name := e.Name(v)
-	if name == "" {
-		b = event.AppendHex(b, v)
-	} else {
+	switch {
+	case name != "" && style == event.XlatAbbrev:
 		b = append(b, name...)
+	case name != "" && style == event.XlatVerbose:
+		b = event.AppendHex(b, v)
+		b = append(append(append(b, " /* "...), name...), " */"...)
+	default:
+		b = event.AppendHex(b, v)
 	}
 	b = append(b, "<<"...)
 	b = strconv.AppendInt(b, int64(shift), 10)
-	if name == "" {
+	if (name == "" || style == event.XlatRaw) && unknown != "" {
 		b = append(b, " /* "+unknown+" */"...)
 	}
 	return b

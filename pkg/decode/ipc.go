@@ -28,8 +28,7 @@ var (
 // shows when a caller sets it.
 func ipcCmd(cmd uint32, e *Enum) event.Value {
 	if cmd&0x100 != 0 {
-		b := append([]byte("IPC_64|"), e.AppendSym(nil, uint64(cmd&^0x100), event.XlatAbbrev)...)
-		return event.Text(string(b))
+		return seqVal(styledVal("IPC_64", event.Hex(0x100)), orSep, enumVal(uint64(cmd&^0x100), e))
 	}
 	return enumVal(uint64(cmd), e)
 }
@@ -37,17 +36,16 @@ func ipcCmd(cmd uint32, e *Enum) event.Value {
 // ipcFlagsMode renders an IPC get call's flags: the named bits, then the
 // permissions in octal (IPC_CREAT|0600).
 func ipcFlagsMode(v uint64, f *Flags) event.Value {
-	var b []byte
 	if rest := v &^ 0o777; rest != 0 {
-		b = append(f.appendNames(b, rest), '|')
+		return seqVal(flagsVal(rest, f), orSep, event.Oct(v&0o777))
 	}
-	return event.Text(string(event.AppendOctal(b, v&0o777)))
+	return event.Oct(v)
 }
 
 // ipcKey renders an IPC key: IPC_PRIVATE, or its value in hex.
 func ipcKey(k uint32) event.Value {
 	if k == 0 {
-		return event.Text("IPC_PRIVATE")
+		return styledVal("IPC_PRIVATE", event.Int(0))
 	}
 	return event.Hex(uint64(k))
 }

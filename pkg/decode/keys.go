@@ -37,7 +37,7 @@ var ReqkeyDefaults = &Enum{Unknown: "KEY_REQKEY_DEFL_???", Syms: []Sym{
 // keySerial renders a key serial number: a KEY_SPEC_* name or a number.
 func keySerial(v uint64) event.Value {
 	if name := KeySpecs.Name(uint64(uint32(v))); name != "" {
-		return event.Text(name)
+		return styledVal(name, event.Int(int64(int32(v))))
 	}
 	return event.Int(int64(int32(v)))
 }

@@ -83,7 +83,7 @@ var (
 	// the commands supported, in hex with their names.
 	FmtRetMembarrier = &Format{Name: "membarrier", Ret: func(x *ctx) (event.Value, event.Value) {
 		if r := uint64(x.ret()); uint32(x.arg(0)) == 0 && r != 0 {
-			return event.Hex(r), event.Text(string(MembarrierCmd.appendNames(nil, r)))
+			return event.Hex(r), flagsVal(r, MembarrierCmd)
 		}
 		return event.Int(x.ret()), event.Value{}
 	}}

@@ -20,11 +20,10 @@ var (
 // mempolicyMode renders a policy with its mode flags:
 // MPOL_BIND|MPOL_F_STATIC_NODES.
 func mempolicyMode(v uint64) event.Value {
-	b := MempolicyModes.AppendSym(nil, v&0xff, event.XlatAbbrev)
 	if f := v &^ 0xff; f != 0 {
-		b = MempolicyModeFlags.appendNames(append(b, '|'), f)
+		return seqVal(enumVal(v&0xff, MempolicyModes), orSep, flagsVal(f, MempolicyModeFlags))
 	}
-	return event.Text(string(b))
+	return enumVal(v, MempolicyModes)
 }
 
 // NUMA formats.

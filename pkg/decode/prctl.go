@@ -153,7 +153,7 @@ var prctlOptions = map[uint64]prctlOption{
 	}})},
 	0x59616d61: {args: args(opArg{show: func(x *ctx, v uint64) event.Value {
 		if int32(v) == -1 {
-			return event.Text("PR_SET_PTRACER_ANY")
+			return styledVal("PR_SET_PTRACER_ANY", event.Int(-1))
 		}
 		return event.Int(int64(int32(v)))
 	}})},
@@ -204,7 +204,7 @@ var (
 		case o.retEnum != nil:
 			return event.Int(x.ret()), namedAux(o.retEnum, r)
 		case o.retFlags != nil && (r != 0 || o.retZero):
-			return event.Hex(r), event.Text(string(o.retFlags.appendNames(nil, r)))
+			return event.Hex(r), flagsVal(r, o.retFlags)
 		}
 		return event.Int(x.ret()), event.Value{}
 	}}

@@ -63,18 +63,14 @@ const (
 // cloneFlagsValue renders clone flags with the exit signal in the low
 // byte: CLONE_VM|...|SIGCHLD.
 func cloneFlagsValue(flags uint64) event.Value {
-	sig := flags & 0xff
-	var b []byte
-	if rest := flags &^ 0xff; rest != 0 || sig == 0 {
-		b = CloneFlags.appendNames(b, rest)
+	sig, rest := flags&0xff, flags&^0xff
+	switch {
+	case sig == 0:
+		return flagsVal(rest, CloneFlags)
+	case rest == 0:
+		return enumVal(sig, SignalSyms)
 	}
-	if sig != 0 {
-		if len(b) > 0 {
-			b = append(b, '|')
-		}
-		b = append(b, SignalName(int(sig))...)
-	}
-	return event.Value{Kind: event.VText, N: flags, Text: string(b)}
+	return seqVal(flagsVal(rest, CloneFlags), orSep, enumVal(sig, SignalSyms))
 }
 
 // decodeClone prints clone's arguments as strace does: child_stack and
@@ -240,10 +236,23 @@ var (
 	// and KCMP_EPOLL_TFD, absent for the other types (Aux: the type).
 	FmtKcmpIdx = &Format{Name: "kcmp_idx", Decode: func(x *ctx, i int) event.Value {
 		switch x.auxOf(i) {
-		case 0, 7:
-			return event.Uint(x.word(x.arg(i)))
+		case 0: // KCMP_FILE: a descriptor of each process
+			return x.fdIn(int(int32(x.arg(i-3))), int64(int32(x.arg(i))))
+		case 7: // KCMP_EPOLL_TFD: a descriptor, then a struct kcmp_epoll_slot
+			if i == 3 {
+				return x.fdIn(int(int32(x.arg(0))), int64(int32(x.arg(i))))
+			}
+			return event.Ptr(x.word(x.arg(i)))
 		}
 		return event.Value{}
+	}}
+	// FmtWaitidId is waitid's id: a pidfd for P_PIDFD (Aux: the id
+	// type).
+	FmtWaitidId = &Format{Name: "id", Decode: func(x *ctx, i int) event.Value {
+		if x.auxOf(i) == 3 {
+			return x.fd(int64(int32(x.arg(i))))
+		}
+		return event.Int(int64(int32(x.arg(i))))
 	}}
 	// FmtRemoteIovec is process_vm_readv's and _writev's remote iovec:
 	// addresses in another process (Aux: the count).

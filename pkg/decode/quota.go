@@ -28,8 +28,10 @@ const (
 
 // qcmd renders quotactl's command: QCMD(Q_GETQUOTA, USRQUOTA).
 func qcmd(v uint32) event.Value {
-	return event.Value{Kind: event.VCall, Text: "QCMD", Elems: []event.Value{
-		enumVal(uint64(v>>8), QuotaCmds), enumVal(uint64(v&0xff), QuotaTypes)}}
+	b := append([]byte("QCMD("), QuotaCmds.AppendSym(nil, uint64(v>>8), event.XlatAbbrev)...)
+	b = append(b, ", "...)
+	b = append(QuotaTypes.AppendSym(b, uint64(v&0xff), event.XlatAbbrev), ')')
+	return styledVal(string(b), event.Uint(uint64(v)))
 }
 
 // Quota formats.

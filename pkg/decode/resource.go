@@ -46,9 +46,9 @@ func (x *ctx) rlimit(addr uint64) event.Value {
 func rlim(v uint64) event.Value {
 	switch {
 	case v == ^uint64(0):
-		return event.Text("RLIM64_INFINITY")
+		return styledVal("RLIM64_INFINITY", event.Uint(v))
 	case v > 1024 && v%1024 == 0:
-		return event.Text(strconv.FormatUint(v/1024, 10) + "*1024")
+		return styledVal(strconv.FormatUint(v/1024, 10)+"*1024", event.Uint(v))
 	}
 	return event.Uint(v)
 }

@@ -32,7 +32,7 @@ var (
 	FmtSchedPolicy   = &Format{Name: "enum", Decode: func(x *ctx, i int) event.Value { return schedPolicy(uint32(x.arg(i))) }}
 	FmtPriorityWhich = enumFmt(PriorityWhich)
 	FmtIoprioWho     = enumFmt(IoprioWho)
-	FmtIoprio        = &Format{Name: "ioprio", Decode: func(x *ctx, i int) event.Value { return ioprio(uint32(x.arg(i))) }}
+	FmtIoprio        = &Format{Name: "ioprio", Decode: func(x *ctx, i int) event.Value { return ioprioVal(uint32(x.arg(i)), false) }}
 	// FmtSchedParam and FmtSchedParamOut are a struct sched_param: [0].
 	FmtSchedParam    = inFmt("sched_param", (*ctx).intPtr)
 	FmtSchedParamOut = outFmt("sched_param", (*ctx).intPtr)
@@ -53,7 +53,7 @@ var (
 	// FmtRetIoprio is ioprio_get's result: 0
 	// (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0)).
 	FmtRetIoprio = &Format{Name: "ioprio", Ret: func(x *ctx) (event.Value, event.Value) {
-		return event.Int(x.ret()), event.Text(ioprio(uint32(x.ret())).Text)
+		return event.Int(x.ret()), ioprioVal(uint32(x.ret()), true)
 	}}
 )
 
@@ -75,14 +75,41 @@ func (schedPolicySyms) AppendSym(b []byte, v uint64, style event.XlatStyle) []by
 
 func (schedPolicySyms) Names(v uint64) ([]string, uint64) { return SchedPolicies.Names(v) }
 
-// ioprio renders an I/O priority: IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4).
-func ioprio(v uint32) event.Value {
-	b := []byte("IOPRIO_PRIO_VALUE(")
-	b = IoprioClass.AppendSym(b, uint64(v>>13), event.XlatAbbrev)
-	b = append(b, ", "...)
-	b = strconv.AppendUint(b, uint64(v&0x1fff), 10)
-	return event.Text(string(append(b, ')')))
+// ioprioVal is an I/O priority: IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4);
+// aside, as strace shows one after ioprio_get's result.
+func ioprioVal(v uint32, aside bool) event.Value {
+	return event.Value{Kind: event.VEnum, N: uint64(v), Syms: ioprioSyms{aside}}
 }
+
+// ioprioSyms renders an I/O priority in each -X style: the number under
+// raw (nothing for an aside), the number and IOPRIO_PRIO_VALUE(...) in a
+// comment under verbose (the macro alone for an aside).
+type ioprioSyms struct{ aside bool }
+
+// AppendSym implements event.Symbols.
+func (s ioprioSyms) AppendSym(b []byte, v uint64, style event.XlatStyle) []byte {
+	if style == event.XlatRaw {
+		if s.aside {
+			return b
+		}
+		return strconv.AppendUint(b, v, 10)
+	}
+	if style == event.XlatVerbose && !s.aside {
+		b = append(strconv.AppendUint(b, v, 10), " /* "...)
+	}
+	b = append(b, "IOPRIO_PRIO_VALUE("...)
+	b = IoprioClass.AppendSym(b, v>>13, style)
+	b = append(b, ", "...)
+	b = strconv.AppendUint(b, v&0x1fff, 10)
+	b = append(b, ')')
+	if style == event.XlatVerbose && !s.aside {
+		b = append(b, " */"...)
+	}
+	return b
+}
+
+// Names implements event.Symbols.
+func (ioprioSyms) Names(v uint64) ([]string, uint64) { return IoprioClass.Names(v >> 13) }
 
 // schedAttr decodes struct sched_attr; the utilization clamps are there
 // when its size says so.

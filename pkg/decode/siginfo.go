@@ -110,16 +110,17 @@ func Siginfo(raw []byte, arch event.Arch) event.Value {
 }
 
 func siCode(signo int, code int32) event.Value {
+	raw := event.Hex(uint64(uint32(code)))
 	if code > 0 && code != siKernel {
 		if syms, ok := sigCodes[signo]; ok {
 			if name := symName(syms, uint64(code)); name != "" {
-				return event.Text(name)
+				return styledVal(name, raw)
 			}
 		}
 		return event.Int(int64(code))
 	}
 	if name := siCodes.Name(uint64(uint32(code))); name != "" {
-		return event.Text(name)
+		return styledVal(name, raw)
 	}
 	return event.Int(int64(code))
 }

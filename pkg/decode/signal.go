@@ -1,6 +1,10 @@
 package decode
 
 import (
+	"math/bits"
+	"strconv"
+	"strings"
+
 	"github.com/gtrace/gtrace/pkg/event"
 )
 
@@ -91,7 +95,7 @@ func (x *ctx) sigset(addr, size uint64) event.Value {
 	if !ok {
 		return v
 	}
-	return event.Text(string(appendSigset(nil, b)))
+	return sigsetVal(b)
 }
 
 // sigaction decodes the kernel's struct sigaction: handler, flags,
@@ -111,14 +115,14 @@ func (x *ctx) sigaction(addr uint64) event.Value {
 	handler := event.Hex(word(0))
 	switch word(0) {
 	case 0:
-		handler = event.Text("SIG_DFL")
+		handler = styledVal("SIG_DFL", event.Hex(0))
 	case 1:
-		handler = event.Text("SIG_IGN")
+		handler = styledVal("SIG_IGN", event.Hex(1))
 	}
 	flags := word(1)
 	v = strct(
 		event.Field("sa_handler", handler),
-		event.Field("sa_mask", event.Text(string(appendSigset(nil, b[3*ws:3*ws+nsigBytes])))),
+		event.Field("sa_mask", sigsetVal(b[3*ws:3*ws+nsigBytes])),
 		event.Field("sa_flags", flagsVal(flags, SaFlags)))
 	if flags&0x04000000 != 0 {
 		v.Elems = append(v.Elems, event.Field("sa_restorer", event.Ptr(word(2))))
@@ -161,39 +165,60 @@ func (x *ctx) sigreturnMask() event.Value {
 	if !ok {
 		return v
 	}
-	return strct(event.Field("mask", event.Text(string(appendSigset(nil, b)))))
+	return strct(event.Field("mask", sigsetVal(b)))
 }
 
-// appendSigset renders a signal mask as strace does: [INT TERM], or ~[...]
-// listing the signals not in the set when more than half are.
-func appendSigset(b []byte, mask []byte) []byte {
-	nsig := len(mask) * 8
-	set := 0
-	for _, c := range mask {
-		for ; c != 0; c &= c - 1 {
-			set++
-		}
+// sigsetSyms renders a signal mask of nsig signals as strace does:
+// [INT TERM], or ~[...] listing the signals not in the set when more
+// than half are; -X raw shows numbers, -X verbose both.
+type sigsetSyms struct{ nsig int }
+
+// sigsetVal is the signal mask in mask (at most 8 bytes).
+func sigsetVal(mask []byte) event.Value {
+	var m uint64
+	for i, c := range mask {
+		m |= uint64(c) << (8 * i)
 	}
-	invert := set > nsig/2
+	return event.Value{Kind: event.VFlags, N: m, Syms: sigsetSyms{8 * len(mask)}}
+}
+
+// AppendSym implements event.Symbols.
+func (s sigsetSyms) AppendSym(b []byte, mask uint64, style event.XlatStyle) []byte {
+	invert := bits.OnesCount64(mask) > s.nsig/2
 	if invert {
 		b = append(b, '~')
 	}
 	b = append(b, '[')
 	first := true
-	for sig := 1; sig <= nsig; sig++ {
-		bit := mask[(sig-1)/8]>>((sig-1)%8)&1 == 1
-		if bit == invert {
+	for sig := 1; sig <= s.nsig; sig++ {
+		if (mask>>(sig-1)&1 == 1) == invert {
 			continue
 		}
 		if !first {
 			b = append(b, ' ')
 		}
 		first = false
-		name := SignalName(sig)
-		if len(name) > 3 && name[:3] == "SIG" {
-			name = name[3:]
+		name := strings.TrimPrefix(SignalName(sig), "SIG")
+		switch style {
+		case event.XlatRaw:
+			b = strconv.AppendInt(b, int64(sig), 10)
+		case event.XlatVerbose:
+			b = strconv.AppendInt(b, int64(sig), 10)
+			b = append(append(append(b, " /* "...), name...), " */"...)
+		default:
+			b = append(b, name...)
 		}
-		b = append(b, name...)
 	}
 	return append(b, ']')
+}
+
+// Names implements event.Symbols.
+func (s sigsetSyms) Names(mask uint64) ([]string, uint64) {
+	var names []string
+	for sig := 1; sig <= s.nsig; sig++ {
+		if mask>>(sig-1)&1 == 1 {
+			names = append(names, SignalName(sig))
+		}
+	}
+	return names, 0
 }

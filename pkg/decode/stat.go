@@ -18,14 +18,35 @@ var StatxAttrs = &Flags{Bits: []Sym{
 	{0x2000, "STATX_ATTR_MOUNT_ROOT"}, {0x100000, "STATX_ATTR_VERITY"}, {0x200000, "STATX_ATTR_DAX"},
 }}
 
-// StatxFlags are statx's flags: a sync type, then AT_* flags.
-var StatxFlags = &Flags{
-	FieldMask: 0x6000,
-	Field: []Sym{
-		{0, "AT_STATX_SYNC_AS_STAT"}, {0x2000, "AT_STATX_FORCE_SYNC"}, {0x4000, "AT_STATX_DONT_SYNC"},
-		{0x6000, "AT_STATX_SYNC_TYPE"},
-	},
-	Bits: AtFlags.Bits,
+// StatxSyncTypes are statx's sync types, the field of its flags under
+// AT_STATX_SYNC_TYPE.
+var StatxSyncTypes = &Flags{Bits: []Sym{
+	{0x2000, "AT_STATX_FORCE_SYNC"}, {0x4000, "AT_STATX_DONT_SYNC"}, {0x6000, "AT_STATX_SYNC_TYPE"},
+}, Zero: "AT_STATX_SYNC_AS_STAT"}
+
+// statxFlags renders statx's flags: the sync type, then AT_* flags
+// (AT_STATX_DONT_SYNC|AT_EMPTY_PATH). Like strace, -X raw shows nothing
+// for a zero sync type alone.
+type statxFlags struct{}
+
+// AppendSym implements event.Symbols.
+func (statxFlags) AppendSym(b []byte, v uint64, style event.XlatStyle) []byte {
+	sync, rest := v&0x6000, v&^0x6000
+	if style != event.XlatRaw || sync != 0 {
+		b = StatxSyncTypes.AppendSym(b, sync, style)
+	}
+	if rest != 0 {
+		b = append(b, '|')
+		b = AtFlags.AppendSym(b, rest, style)
+	}
+	return b
+}
+
+// Names implements event.Symbols.
+func (statxFlags) Names(v uint64) ([]string, uint64) {
+	names, _ := StatxSyncTypes.Names(v & 0x6000)
+	at, rest := AtFlags.Names(v &^ 0x6000)
+	return append(names, at...), rest
 }
 
 // StatfsFlags are struct statfs's f_flags.
@@ -39,7 +60,7 @@ var StatfsFlags = &Flags{Bits: []Sym{
 var (
 	// FmtStatOut is a struct stat the kernel fills.
 	FmtStatOut    = outFmt("stat", (*ctx).stat)
-	FmtStatxFlags = flagsFmt(StatxFlags)
+	FmtStatxFlags = flagsFmt(statxFlags{})
 	FmtStatxMask  = flagsFmt(StatxMasks)
 	FmtStatxOut   = outFmt("statx", (*ctx).statx)
 	FmtStatfsOut  = outFmt("statfs", (*ctx).statfs)

@@ -24,7 +24,9 @@ var showDiff = flag.Bool("diff", false, "print every line where gtrace and strac
 // diffCase is one traced program.
 type diffCase struct {
 	name string
-	args func(t *testing.T) []string
+	// flags are the rendering flags both tracers get.
+	flags []string
+	args  func(t *testing.T) []string
 	// minRate is the fraction of strace's lines gtrace must reproduce.
 	minRate float64
 	// strict: every line of a syscall not in knownGaps must match.
@@ -42,6 +44,12 @@ func TestStraceDiff(t *testing.T) {
 	}
 	cases := []diffCase{
 		{name: "calls", args: callsTracee, minRate: 0.97, strict: true},
+		{name: "calls-v", flags: []string{"-v"}, args: callsTracee, minRate: 0.97, strict: true},
+		{name: "calls-y", flags: []string{"-y"}, args: callsTracee, minRate: 0.97, strict: true},
+		{name: "calls-xx", flags: []string{"-xx"}, args: callsTracee, minRate: 0.97, strict: true},
+		{name: "calls-x", flags: []string{"-x", "-s", "8"}, args: callsTracee, minRate: 0.97, strict: true},
+		{name: "calls-Xverbose", flags: []string{"-X", "verbose"}, args: callsTracee, minRate: 0.97, strict: true},
+		{name: "calls-Xraw", flags: []string{"-X", "raw"}, args: callsTracee, minRate: 0.97, strict: true},
 		{name: "ls", args: fixed("ls", "-l", "/"), minRate: 0.95},
 		{name: "cat", args: fixed("cat", "/etc/passwd"), minRate: 0.95},
 		{name: "sh-pipe", args: fixed("sh", "-c", "echo hi | cat"), minRate: 0.90},
@@ -50,8 +58,8 @@ func TestStraceDiff(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			args := c.args(t)
-			want := traceWith(t, "strace", args)
-			got := traceWith(t, gtrace, args)
+			want := traceWith(t, "strace", c.flags, args)
+			got := traceWith(t, gtrace, c.flags, args)
 			r := compareTraces(want, got)
 			t.Logf("%s: %d/%d lines equal (%.1f%%)", c.name, r.equal, r.total, 100*r.rate())
 			for _, d := range r.diffs {
@@ -126,10 +134,10 @@ func callsTracee(t *testing.T) []string {
 // traceWith runs args under tracer (strace or gtrace) with -f -o and
 // returns the trace. "DIR" in args becomes a fresh working directory, so
 // both runs see the same files.
-func traceWith(t *testing.T, tracer string, args []string) []string {
+func traceWith(t *testing.T, tracer string, flags, args []string) []string {
 	work := t.TempDir()
 	out := filepath.Join(t.TempDir(), "trace")
-	full := []string{"-f", "-o", out}
+	full := append([]string{"-f", "-o", out}, flags...)
 	for _, a := range args {
 		full = append(full, strings.ReplaceAll(a, "DIR", work))
 	}
@@ -145,10 +153,20 @@ func traceWith(t *testing.T, tracer string, args []string) []string {
 		t.Fatal(err)
 	}
 	text := strings.ReplaceAll(string(b), work, "DIR")
+	text = strings.ReplaceAll(text, hexEscaped(work), "DIR")
 	if filepath.IsAbs(args[0]) {
 		text = strings.ReplaceAll(text, filepath.Dir(args[0]), "BIN")
 	}
 	return strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+}
+
+// hexEscaped is s as -xx prints it.
+func hexEscaped(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, "\\x%02x", s[i])
+	}
+	return b.String()
 }
 
 // lineDiff is a line of strace's trace that gtrace did not reproduce.
@@ -251,8 +269,12 @@ var (
 	siTimesRE  = regexp.MustCompile(`\b(si_utime|si_stime)=\d+( /\* [^*]* \*/)?`)
 	ipcTimesRE = regexp.MustCompile(`\b((?:shm|sem|msg)_[a-z]time)=\d+`)
 	ruTimesRE  = regexp.MustCompile(`\b(ru_utime|ru_stime)=\{[^}]*\}`)
-	stringRE   = regexp.MustCompile(`"(\\.|[^"\\])*"`)
-	commentRE  = regexp.MustCompile(` /\* [^*]* \*/`)
+	// -v shows inode numbers, nanoseconds and usage counters, which
+	// differ from run to run.
+	inodeRE   = regexp.MustCompile(`(pipe|socket):\[\d+\]|/#\d+`)
+	verboseRE = regexp.MustCompile(`\b(st_ino|stx_ino|d_ino|\w+_nsec|ru_\w+)=\d+`)
+	stringRE  = regexp.MustCompile(`"(\\.|[^"\\])*"`)
+	commentRE = regexp.MustCompile(` /\* [^*]* \*/`)
 )
 
 // normalise masks what differs between two runs of the same program.
@@ -264,6 +286,8 @@ func normalise(l string, pids map[string]string) string {
 	l = siTimesRE.ReplaceAllString(l, "$1=N")
 	l = ruTimesRE.ReplaceAllString(l, "$1=N")
 	l = ipcTimesRE.ReplaceAllString(l, "$1=N")
+	l = verboseRE.ReplaceAllString(l, "$1=N")
+	l = inodeRE.ReplaceAllString(l, "$1:INODE")
 	l = ipcIDRE.ReplaceAllString(l, "${1}(ID")
 	l = varyingRet.ReplaceAllString(l, "${1}ID")
 	if varyingArgs.MatchString(l) || timeRE.MatchString(l) {

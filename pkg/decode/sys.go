@@ -167,10 +167,10 @@ var (
 		if p == 0xffffffff {
 			return event.Hex(uint64(p))
 		}
-		return event.Text(personality(p))
+		return personality(p)
 	}}
 	FmtRetPersonality = &Format{Name: "personality", Ret: func(x *ctx) (event.Value, event.Value) {
-		return event.Hex(uint64(x.ret())), event.Text(personality(uint32(x.ret())))
+		return event.Hex(uint64(x.ret())), personality(uint32(x.ret()))
 	}}
 	FmtIouringParams = &Format{Name: "io_uring_params", Out: true, Decode: func(x *ctx, i int) event.Value {
 		return x.iouringParams(x.word(x.arg(i)))
@@ -189,13 +189,12 @@ func syslogReads(action uint64) bool {
 }
 
 // personality renders a personality: its type, then its flags.
-func personality(p uint32) string {
-	b := PersonalityTypes.AppendSym(nil, uint64(p&0xff), event.XlatAbbrev)
+func personality(p uint32) event.Value {
+	t := enumVal(uint64(p&0xff), PersonalityTypes)
 	if f := p &^ 0xff; f != 0 {
-		b = append(b, '|')
-		b = PersonalityFlags.appendNames(b, uint64(f))
+		return seqVal(t, orSep, flagsVal(uint64(f), PersonalityFlags))
 	}
-	return string(b)
+	return t
 }
 
 // Tables of io_uring.

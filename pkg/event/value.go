@@ -2,6 +2,7 @@ package event
 
 import (
 	"strconv"
+	"strings"
 )
 
 // ValueKind is the shape of a decoded value. The set is closed: every
@@ -134,13 +135,20 @@ func (v *Value) appendBare(b []byte, st *Style) []byte {
 		return AppendOctal(b, v.N)
 	case VFD:
 		if int64(v.N) == atFDCWD {
-			return append(b, "AT_FDCWD"...)
+			b = appendAtFDCWD(b, st.Xlat)
+		} else {
+			b = strconv.AppendInt(b, int64(v.N), 10)
 		}
-		b = strconv.AppendInt(b, int64(v.N), 10)
 		if v.Text != "" {
+			// A deleted file's path ends in " (deleted)"; strace
+			// puts the mark after the brackets.
+			path, deleted := strings.CutSuffix(v.Text, " (deleted)")
 			b = append(b, '<')
-			b = appendEscapedPath(b, v.Text)
+			b = appendEscapedPath(b, path)
 			b = append(b, '>')
+			if deleted {
+				b = append(b, "(deleted)"...)
+			}
 		}
 		return b
 	case VStr:
@@ -216,6 +224,17 @@ func (v *Value) appendBare(b []byte, st *Style) []byte {
 }
 
 const atFDCWD = -100
+
+// appendAtFDCWD names the *at() calls' "current directory" in style.
+func appendAtFDCWD(b []byte, style XlatStyle) []byte {
+	switch style {
+	case XlatRaw:
+		return append(b, "-100"...)
+	case XlatVerbose:
+		return append(b, "-100 /* AT_FDCWD */"...)
+	}
+	return append(b, "AT_FDCWD"...)
+}
 
 // AppendHex appends v as 0x-prefixed lower-case hex, or 0 for zero, as
 // strace's %#lx does.

@@ -276,9 +276,15 @@ func (f *Strace) exit(ev *event.Event) {
 	b = append(b, "= "...)
 	b = c.RetVal.AppendStrace(b, &f.opts.Style)
 	if c.RetAux.Kind != event.VNone {
+		// An aside that renders to nothing in this style (-X raw)
+		// is left out, parentheses and all.
+		mark := len(b)
 		b = append(b, " ("...)
-		b = c.RetAux.AppendStrace(b, &f.opts.Style)
-		b = append(b, ')')
+		if b = c.RetAux.AppendStrace(b, &f.opts.Style); len(b) == mark+2 {
+			b = b[:mark]
+		} else {
+			b = append(b, ')')
+		}
 	}
 	if c.Injected {
 		b = append(b, " (INJECTED)"...)

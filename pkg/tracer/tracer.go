@@ -281,7 +281,11 @@ type ProcFDs struct{}
 
 // FDPath implements decode.FDResolver.
 func (ProcFDs) FDPath(pid, fd int) string {
-	p, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%d", pid, fd))
+	link := fmt.Sprintf("/proc/%d/fd/%d", pid, fd)
+	if fd == decode.AtFDCWD {
+		link = fmt.Sprintf("/proc/%d/cwd", pid)
+	}
+	p, err := os.Readlink(link)
 	if err != nil {
 		return ""
 	}
