@@ -19,10 +19,10 @@ var (
 		{0x2000000, "IN_DONT_FOLLOW"}, {0x4000000, "IN_EXCL_UNLINK"}, {0x10000000, "IN_MASK_CREATE"},
 		{0x20000000, "IN_MASK_ADD"}, {0x40000000, "IN_ISDIR"}, {0x80000000, "IN_ONESHOT"},
 	}}
-	CloseRangeFlags  = &Flags{Bits: []Sym{{2, "CLOSE_RANGE_UNSHARE"}, {4, "CLOSE_RANGE_CLOEXEC"}}}
-	UserfaultfdFlags = &Flags{Bits: []Sym{{1, "UFFD_USER_MODE_ONLY"}, {0x800, "O_NONBLOCK"}, {0x80000, "O_CLOEXEC"}}}
-	PidfdOpenFlags   = &Flags{Bits: []Sym{{0x800, "PIDFD_NONBLOCK"}}}
-	MemfdSecretFlags = &Flags{Bits: []Sym{{0x80000, "O_CLOEXEC"}}}
+	CloseRangeFlags   = &Flags{Bits: []Sym{{2, "CLOSE_RANGE_UNSHARE"}, {4, "CLOSE_RANGE_CLOEXEC"}}}
+	UserfaultfdFlags  = &Flags{Bits: []Sym{{1, "UFFD_USER_MODE_ONLY"}, {0x800, "O_NONBLOCK"}, {0x80000, "O_CLOEXEC"}}}
+	PidfdOpenFlags    = &Flags{Bits: []Sym{{0x800, "PIDFD_NONBLOCK"}}}
+	MemfdSecretFlags  = &Flags{Bits: []Sym{{0x80000, "O_CLOEXEC"}}}
 	FanotifyClasses   = &Enum{Unknown: "FAN_CLASS_???", Syms: []Sym{{0, "FAN_CLASS_NOTIF"}, {4, "FAN_CLASS_CONTENT"}, {8, "FAN_CLASS_PRE_CONTENT"}}}
 	FanotifyInitFlags = &Flags{
 		Bits: []Sym{
@@ -71,8 +71,8 @@ var (
 		}
 		return class
 	}}
-	FmtFanotifyMark     = flagsFmt(FanotifyMarkFlags)
-	FmtFanotifyEvents   = &Format{Name: "flags", Decode: func(x *ctx, i int) event.Value { return flagsVal(x.arg(i), FanotifyEvents) }}
+	FmtFanotifyMark   = flagsFmt(FanotifyMarkFlags)
+	FmtFanotifyEvents = &Format{Name: "flags", Decode: func(x *ctx, i int) event.Value { return flagsVal(x.arg(i), FanotifyEvents) }}
 	// FmtPipeOut is the pair of descriptors pipe fills: [3, 4].
 	FmtPipeOut = outFmt("fds", func(x *ctx, addr uint64) event.Value {
 		b, v, ok := x.fetch(addr, 8)
