@@ -47,6 +47,9 @@ type futexArg struct {
 func futexU32(_ *ctx, v uint64) event.Value { return event.Uint(uint64(uint32(v))) }
 func futexPtr(x *ctx, v uint64) event.Value { return event.Ptr(x.word(v)) }
 func futexTime(x *ctx, v uint64) event.Value {
+	if x.call.Arch == event.ArchI386 && x.call.Name == "futex" {
+		return x.timespec32(x.word(v))
+	}
 	return x.timespec(x.word(v))
 }
 func futexBitset(_ *ctx, v uint64) event.Value { return enumVal(uint64(uint32(v)), FutexBitset) }

@@ -8,6 +8,7 @@ var customs = map[string]*custom{
 	"clone":             {entry: decodeClone, exit: cloneExit},
 	"clone3":            {entry: decodeClone3, exit: clone3Exit},
 	"futex":             {entry: decodeFutex},
+	"futex_time64":      {entry: decodeFutex},
 	"sendfile":          {entry: decodeSendfile, exit: sendfileExit},
 	"rt_sigreturn":      {entry: decodeRtSigreturn},
 	"restart_syscall":   {entry: decodeRestartSyscall},

@@ -152,6 +152,15 @@ func (x *ctx) timespec(addr uint64) event.Value {
 	return timespecVal(b.s64(0), b.s64(8))
 }
 
+// timespec32 decodes the 32-bit struct timespec of i386's older calls.
+func (x *ctx) timespec32(addr uint64) event.Value {
+	b, v, ok := x.fetch(addr, 8)
+	if !ok {
+		return v
+	}
+	return timespecVal(b.s32(0), b.s32(4))
+}
+
 // timeval decodes a struct timeval.
 func (x *ctx) timeval(addr uint64) event.Value {
 	b, v, ok := x.fetch(addr, 16)
