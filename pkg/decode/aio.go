@@ -27,9 +27,8 @@ var (
 	// FmtIocbs is io_submit's array of struct iocb pointers; Aux is its
 	// length.
 	FmtIocbs = inFmt("iocb", func(x *ctx, addr uint64) event.Value {
-		return x.array(addr, x.word(x.auxArg()), x.call.Arch.WordSize(), func(b le) event.Value {
-			return x.iocb(b.u64(0))
-		})
+		ws := x.call.Arch.WordSize()
+		return x.array(addr, x.word(x.auxArg()), ws, func(b le) event.Value { return x.iocb(b.word(0, ws)) })
 	})
 	FmtIocb = inFmt("iocb", (*ctx).iocb)
 )

@@ -6,6 +6,10 @@ import "github.com/gtrace/gtrace/pkg/event"
 // many elements the call claims.
 const maxArrayBytes = 1 << 20
 
+// maxArrayElems bounds the elements shown even under -v, where strace
+// shows them all: an element may be a struct that costs more reads.
+const maxArrayElems = 4096
+
 // array decodes n elements of size bytes at addr as strace's print_array
 // does: [e1, e2, ...], at most -s elements unless -v, and the address of
 // the first element that cannot be read in its place.
@@ -24,7 +28,7 @@ func (x *ctx) array(addr, n uint64, size int, elem func(b le) event.Value) event
 	if max := uint64(x.d.Opts.MaxArray); !x.d.Opts.Verbose && show > max {
 		show = max
 	}
-	if limit := uint64(maxArrayBytes / size); show > limit {
+	if limit := min(uint64(maxArrayBytes/size), maxArrayElems); show > limit {
 		show = limit
 	}
 	v.Trunc = show < n
@@ -74,14 +78,12 @@ func (x *ctx) ulongPtr(addr uint64) event.Value {
 
 // fetchWord reads the long at addr, or says what strace prints instead.
 func (x *ctx) fetchWord(addr uint64) (uint64, event.Value, bool) {
-	b, v, ok := x.fetch(addr, x.call.Arch.WordSize())
+	ws := x.call.Arch.WordSize()
+	b, v, ok := x.fetch(addr, ws)
 	if !ok {
 		return 0, v, false
 	}
-	if len(b) == 4 {
-		return b.u32(0), event.Value{}, true
-	}
-	return b.u64(0), event.Value{}, true
+	return b.word(0, ws), event.Value{}, true
 }
 
 // uintPtr decodes the unsigned int at addr: [42].

@@ -83,3 +83,49 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// countingMemory sums what decoders ask to read.
+type countingMemory struct {
+	mem  decode.SliceMemory
+	read int
+}
+
+func (m *countingMemory) Read(addr uint64, p []byte) (int, error) {
+	m.read += len(p)
+	return m.mem.Read(addr, p)
+}
+
+// TestReadsAreBounded decodes every row with huge lengths, huge return
+// values and pointers into a large readable region: however big the
+// call says its buffers are, a decoder reads at most a few megabytes.
+func TestReadsAreBounded(t *testing.T) {
+	const limit = 8 << 20
+	data := make([]byte, 4<<20)
+	for i := range data {
+		data[i] = 1
+	}
+	const base = 0x100000
+	patterns := [][6]uint64{
+		{base, 1 << 40, base, 1 << 40, base, 1 << 40},
+		{1 << 40, base, 1 << 40, base, 1 << 40, base},
+	}
+	for _, arch := range []event.Arch{event.ArchX86_64, event.ArchI386} {
+		for _, sc := range decode.TableFor(arch).All() {
+			for _, args := range patterns {
+				for _, ret := range []int64{1 << 40, 64} {
+					// -v reads the most: whole structs and arrays.
+					for _, opts := range []decode.Options{{Verbose: true}} {
+						m := &countingMemory{mem: decode.SliceMemory{Base: base, Data: data}}
+						d := decode.NewDecoder(opts, nil)
+						c := &event.Call{Arch: arch, Nr: sc.Nr, SP: base}
+						d.Entry(c, sc, &args, m, 1)
+						d.Exit(c, sc, ret, m, 1)
+						if m.read > limit {
+							t.Errorf("%s %s: decoding %v (ret %d, -v %v) read %d bytes", arch, sc.Name, args, ret, opts.Verbose, m.read)
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -85,10 +85,7 @@ func (x *ctx) iovec(addr, n, data uint64) event.Value {
 func (x *ctx) iovecWith(addr, n uint64, buf func(base, length uint64) event.Value) event.Value {
 	ws := x.call.Arch.WordSize()
 	return x.array(addr, n, 2*ws, func(b le) event.Value {
-		base, length := b.u64(0), b.u64(8)
-		if ws == 4 {
-			base, length = b.u32(0), b.u32(4)
-		}
+		base, length := b.word(0, ws), b.word(ws, ws)
 		return strct(event.Field("iov_base", buf(base, length)), event.Field("iov_len", event.Uint(length)))
 	})
 }

@@ -54,11 +54,7 @@ func (x *ctx) nodemask(addr, maxnode uint64) event.Value {
 	}
 	bits := uint64(8 * ws)
 	return x.array(addr, (maxnode+bits-1)/bits, ws, func(b le) event.Value {
-		w := b.u64(0)
-		if ws == 4 {
-			w = b.u32(0)
-		}
-		return event.Text(zeroPaddedHex(w, 2*ws))
+		return event.Text(zeroPaddedHex(b.word(0, ws), 2*ws))
 	})
 }
 
@@ -81,12 +77,7 @@ func zeroPaddedHex(v uint64, width int) string {
 var (
 	FmtPagePtrs = inFmt("pages", func(x *ctx, addr uint64) event.Value {
 		ws := x.call.Arch.WordSize()
-		return x.array(addr, x.word(x.auxArg()), ws, func(b le) event.Value {
-			if ws == 4 {
-				return event.Ptr(b.u32(0))
-			}
-			return event.Ptr(b.u64(0))
-		})
+		return x.array(addr, x.word(x.auxArg()), ws, func(b le) event.Value { return event.Ptr(b.word(0, ws)) })
 	})
 	FmtInts = inFmt("int", func(x *ctx, addr uint64) event.Value { return x.ints(addr, x.word(x.auxArg())) })
 	// FmtPageStatusOut is the node, or -errno, move_pages stores for

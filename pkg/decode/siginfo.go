@@ -50,12 +50,7 @@ func Siginfo(raw []byte, arch event.Arch) event.Value {
 	if ws == 4 {
 		u = 12
 	}
-	word := func(off int) uint64 {
-		if ws == 4 {
-			return b.u32(off)
-		}
-		return b.u64(off)
-	}
+	word := func(off int) uint64 { return b.word(off, ws) }
 	f := []event.Value{event.Field("si_signo", event.Value{Kind: event.VEnum, N: uint64(signo), Syms: SignalSyms})}
 	if errno := b.s32(4); errno != 0 {
 		f = append(f, event.Field("si_errno", event.Text(ErrnoName(int(errno)))))

@@ -106,12 +106,7 @@ func (x *ctx) sigaction(addr uint64) event.Value {
 	if !ok {
 		return v
 	}
-	word := func(i int) uint64 {
-		if ws == 4 {
-			return b.u32(i * 4)
-		}
-		return b.u64(i * 8)
-	}
+	word := func(i int) uint64 { return b.word(i*ws, ws) }
 	handler := event.Hex(word(0))
 	switch word(0) {
 	case 0:

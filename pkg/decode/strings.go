@@ -44,15 +44,7 @@ var (
 		if x.d.Opts.Verbose || addr == 0 {
 			return x.stringArray(addr)
 		}
-		n, ok := x.countPointers(addr)
-		v := event.Ptr(addr)
-		if ok {
-			v.Comment = strconv.Itoa(n) + " var"
-			if n != 1 {
-				v.Comment += "s"
-			}
-		}
-		return v
+		return x.countedPointers(addr)
 	}}
 )
 
@@ -94,23 +86,38 @@ func (x *ctx) buffer(addr, n uint64) event.Value {
 // maxPointerArray bounds the walk over a NULL-terminated pointer array.
 const maxPointerArray = 1 << 16
 
-// countPointers counts the entries of a NULL-terminated pointer array.
-func (x *ctx) countPointers(addr uint64) (int, bool) {
+// countedPointers shows the address of a NULL-terminated pointer array
+// (an environment) with the count of its entries: 0x7ffe... /* 35 vars
+// */, ", unterminated" when it runs into unreadable memory.
+func (x *ctx) countedPointers(addr uint64) event.Value {
+	v := event.Ptr(addr)
 	ws := uint64(x.call.Arch.WordSize())
-	for n := 0; n < maxPointerArray; n++ {
+	n, end := 0, ""
+	for ; n < maxPointerArray; n++ {
 		p, ok := x.readWord(addr + uint64(n)*ws)
 		if !ok {
-			return 0, false
+			if n == 0 {
+				return v
+			}
+			end = ", unterminated"
+			break
 		}
 		if p == 0 {
-			return n, true
+			break
 		}
 	}
-	return 0, false
+	v.Comment = strconv.Itoa(n) + " var"
+	if n != 1 {
+		v.Comment += "s"
+	}
+	v.Comment += end
+	return v
 }
 
 // stringArray decodes a NULL-terminated array of string pointers (argv),
-// showing at most -s elements unless -v.
+// showing at most -s elements unless -v; when the array runs into
+// unreadable memory, strace ends it with "..." and the address in a
+// comment.
 func (x *ctx) stringArray(addr uint64) event.Value {
 	if addr == 0 {
 		return event.Ptr(0)
@@ -119,12 +126,13 @@ func (x *ctx) stringArray(addr uint64) event.Value {
 	max := x.d.Opts.MaxArray
 	v := event.Value{Kind: event.VArray}
 	for n := 0; n < maxPointerArray; n++ {
-		p, ok := x.readWord(addr + uint64(n)*ws)
+		elem := addr + uint64(n)*ws
+		p, ok := x.readWord(elem)
 		if !ok {
 			if n == 0 {
 				return event.Fault(addr)
 			}
-			v.Trunc = true
+			v.Elems = append(v.Elems, event.Value{Kind: event.VText, Text: "...", Comment: hex(elem)})
 			break
 		}
 		if p == 0 {
