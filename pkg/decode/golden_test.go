@@ -202,7 +202,9 @@ var goldenCases = []goldenCase{
 		return regs(a.str("none"), a.str("/mnt"), a.str("tmpfs"), 0x6, a.str("size=1m"))
 	}, errno: syscall.EPERM},
 	{call: "semop", args: func(a *arena) [6]uint64 { return regs(3, a.put([]byte{0, 0, 0xff, 0xff, 0, 0x18}), 1) }},
-	{call: "msgsnd", args: func(a *arena) [6]uint64 { return regs(3, a.put(append([]byte{1, 0, 0, 0, 0, 0, 0, 0}, "hi\x00"...)), 3, 0x800) }},
+	{call: "msgsnd", args: func(a *arena) [6]uint64 {
+		return regs(3, a.put(append([]byte{1, 0, 0, 0, 0, 0, 0, 0}, "hi\x00"...)), 3, 0x800)
+	}},
 	{call: "keyctl", args: func(a *arena) [6]uint64 { return regs(6, uint64(1<<64-3), a.put([]byte("user;0;0;3f010000;name")), 64) }, ret: 22},
 	{call: "get_mempolicy", args: func(a *arena) [6]uint64 { return regs(a.u32s(0x8002), a.u64s(3), 64, 0, 0) }},
 	{call: "io_submit", args: func(a *arena) [6]uint64 {
