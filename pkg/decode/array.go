@@ -88,11 +88,7 @@ func (x *ctx) fetchWord(addr uint64) (uint64, event.Value, bool) {
 
 // uintPtr decodes the unsigned int at addr: [42].
 func (x *ctx) uintPtr(addr uint64) event.Value {
-	b, v, ok := x.fetch(addr, 4)
-	if !ok {
-		return v
-	}
-	return boxed(event.Uint(b.u32(0)))
+	return x.boxed32(addr, func(v uint32) event.Value { return event.Uint(uint64(v)) })
 }
 
 // Pointer-to-number formats.

@@ -37,13 +37,7 @@ func capSet(lo, hi uint64) event.Value {
 // Credential formats.
 var (
 	// FmtUidOut is a uid or gid the call stores: [0].
-	FmtUidOut = outFmt("id", func(x *ctx, addr uint64) event.Value {
-		b, v, ok := x.fetch(addr, 4)
-		if !ok {
-			return v
-		}
-		return boxed(uidVal(uint32(b.u32(0))))
-	})
+	FmtUidOut = outFmt("id", func(x *ctx, addr uint64) event.Value { return x.boxed32(addr, uidVal) })
 	// FmtGroups is the group list setgroups reads; Aux is its length.
 	FmtGroups = inFmt("gid_t", func(x *ctx, addr uint64) event.Value {
 		return x.groups(addr, uint64(uint32(x.auxArg())))

@@ -324,14 +324,7 @@ func compareGolden(t *testing.T, path string, got []byte) {
 	}
 	gl, wl := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
 	for i := 0; i < len(gl) || i < len(wl); i++ {
-		var g, w []byte
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if !bytes.Equal(g, w) {
+		if g, w := at(gl, i), at(wl, i); !bytes.Equal(g, w) {
 			t.Errorf("%s:%d:\n got: %s\nwant: %s", path, i+1, g, w)
 		}
 	}

@@ -31,11 +31,7 @@ var (
 	FmtMempolicyMode = &Format{Name: "mode", Decode: func(x *ctx, i int) event.Value { return mempolicyMode(uint64(uint32(x.arg(i)))) }}
 	// FmtMempolicyModeOut is the policy get_mempolicy stores: [MPOL_BIND].
 	FmtMempolicyModeOut = outFmt("mode", func(x *ctx, addr uint64) event.Value {
-		b, v, ok := x.fetch(addr, 4)
-		if !ok {
-			return v
-		}
-		return boxed(mempolicyMode(b.u32(0)))
+		return x.boxed32(addr, func(v uint32) event.Value { return mempolicyMode(uint64(v)) })
 	})
 	FmtMbindFlags        = flagsFmt(MbindFlags)
 	FmtGetMempolicyFlags = flagsFmt(GetMempolicyFlags)

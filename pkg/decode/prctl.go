@@ -89,15 +89,9 @@ func prFlags(f *Flags) func(*ctx, uint64) event.Value {
 }
 
 // prBoxed reads an int the call wrote and shows it with show: [SIGTERM].
-func prBoxed(show func(uint64) event.Value) func(*ctx, uint64) event.Value {
+func prBoxed(show func(uint32) event.Value) func(*ctx, uint64) event.Value {
 	return func(x *ctx, addr uint64) event.Value {
-		return x.out(x.word(addr), func(x *ctx, addr uint64) event.Value {
-			b, v, ok := x.fetch(addr, 4)
-			if !ok {
-				return v
-			}
-			return boxed(show(b.u32(0)))
-		})
+		return x.out(x.word(addr), func(x *ctx, addr uint64) event.Value { return x.boxed32(addr, show) })
 	}
 }
 
@@ -110,7 +104,7 @@ func args(a ...opArg) []opArg { return a }
 var (
 	prArgHex   = opArg{show: prHex}
 	prArgUint  = opArg{show: prUint}
-	prOutUint  = opArg{out: true, show: prBoxed(func(v uint64) event.Value { return event.Uint(v) })}
+	prOutUint  = opArg{out: true, show: prBoxed(func(v uint32) event.Value { return event.Uint(uint64(v)) })}
 	prctlNoArg = prctlOption{}
 )
 
@@ -123,11 +117,11 @@ var prctlOptions = map[uint64]prctlOption{
 	0x10: {args: args(opArg{out: true, show: func(x *ctx, addr uint64) event.Value {
 		return x.out(x.word(addr), func(x *ctx, addr uint64) event.Value { return x.cstring(addr, 16) })
 	}})},
-	2:    {args: args(opArg{out: true, show: prBoxed(func(v uint64) event.Value { return enumVal(v, SignalSyms) })})},
+	2:    {args: args(opArg{out: true, show: prBoxed(func(v uint32) event.Value { return enumVal(uint64(v), SignalSyms) })})},
 	0x1b: {retFlags: SecureBits},
 	0x28: {args: args(opArg{out: true, show: func(x *ctx, addr uint64) event.Value { return x.out(x.word(addr), (*ctx).kptrPtr) }})},
-	0x19: {args: args(opArg{out: true, show: prBoxed(func(v uint64) event.Value { return enumVal(v, PrTSC) })})},
-	5:    {args: args(opArg{out: true, show: prBoxed(func(v uint64) event.Value { return flagsVal(v, PrUnalign) })})},
+	0x19: {args: args(opArg{out: true, show: prBoxed(func(v uint32) event.Value { return enumVal(uint64(v), PrTSC) })})},
+	5:    {args: args(opArg{out: true, show: prBoxed(func(v uint32) event.Value { return flagsVal(uint64(v), PrUnalign) })})},
 	0x2e: {retFlags: PrFPMode},
 	0x34: {args: args(opArg{show: prEnum(PrSpecCmds)}), retFlags: PrSpecGet, retZero: true},
 	0x24: {args: args(prArgUint)}, 0x14: {args: args(prArgUint)}, 0xa: {args: args(prArgUint)},

@@ -218,11 +218,7 @@ func clone3Exit(x *ctx) {
 // fdPtr decodes the descriptor at addr as strace's printnum_fd: [3], with
 // its path under -y.
 func (x *ctx) fdPtr(addr uint64) event.Value {
-	b, v, ok := x.fetch(addr, 4)
-	if !ok {
-		return v
-	}
-	return boxed(x.fd(b.s32(0)))
+	return x.boxed32(addr, func(v uint32) event.Value { return x.fd(int64(int32(v))) })
 }
 
 // Process formats.
@@ -265,11 +261,7 @@ var (
 		if x.ret() == 0 {
 			return event.Ptr(addr)
 		}
-		b, v, ok := x.fetch(addr, 4)
-		if !ok {
-			return v
-		}
-		return boxed(WaitStatus(uint32(b.u32(0))))
+		return x.boxed32(addr, WaitStatus)
 	})
 )
 

@@ -194,13 +194,7 @@ func compareTraces(want, got []string) diffResult {
 	w, g := byTask(want), byTask(got)
 	var r diffResult
 	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl []string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
+		wl, gl := at(w, i), at(g, i)
 		r.total += len(wl)
 		eq, diffs := align(wl, gl)
 		r.equal += eq
@@ -355,6 +349,15 @@ func align(want, got []string) (int, []lineDiff) {
 	}
 	flush(missing)
 	return int(lcs[0][0]), diffs
+}
+
+// at is s[i], or the zero value past the end of s.
+func at[T any](s []T, i int) T {
+	var zero T
+	if i < len(s) {
+		return s[i]
+	}
+	return zero
 }
 
 // callName is the syscall a trace line is about ("" for signals, exits).

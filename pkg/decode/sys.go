@@ -127,11 +127,7 @@ var (
 		Decode: func(x *ctx, i int) event.Value {
 			addr := x.word(x.arg(i))
 			if uint32(x.arg(0)) == 2 { // SECCOMP_GET_ACTION_AVAIL
-				b, v, ok := x.fetch(addr, 4)
-				if !ok {
-					return v
-				}
-				return boxed(enumVal(b.u32(0), SeccompActions))
+				return x.boxed32(addr, func(v uint32) event.Value { return enumVal(uint64(v), SeccompActions) })
 			}
 			return event.Ptr(addr)
 		}}

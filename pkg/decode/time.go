@@ -144,13 +144,7 @@ func isoTime(sec, frac int64, digits int) string {
 }
 
 // timespec decodes a struct timespec.
-func (x *ctx) timespec(addr uint64) event.Value {
-	b, v, ok := x.fetch(addr, 16)
-	if !ok {
-		return v
-	}
-	return timespecVal(b.s64(0), b.s64(8))
-}
+func (x *ctx) timespec(addr uint64) event.Value { return x.time64(addr, timespecVal) }
 
 // timespec32 decodes the 32-bit struct timespec of i386's older calls.
 func (x *ctx) timespec32(addr uint64) event.Value {
@@ -162,12 +156,16 @@ func (x *ctx) timespec32(addr uint64) event.Value {
 }
 
 // timeval decodes a struct timeval.
-func (x *ctx) timeval(addr uint64) event.Value {
+func (x *ctx) timeval(addr uint64) event.Value { return x.time64(addr, timevalVal) }
+
+// time64 decodes a time of two 64-bit fields, seconds and a fraction,
+// made by mk.
+func (x *ctx) time64(addr uint64, mk func(sec, frac int64) event.Value) event.Value {
 	b, v, ok := x.fetch(addr, 16)
 	if !ok {
 		return v
 	}
-	return timevalVal(b.s64(0), b.s64(8))
+	return mk(b.s64(0), b.s64(8))
 }
 
 func (x *ctx) timezone(addr uint64) event.Value {
@@ -179,25 +177,18 @@ func (x *ctx) timezone(addr uint64) event.Value {
 }
 
 // itimerval decodes a struct itimerval: two timevals.
-func (x *ctx) itimerval(addr uint64) event.Value {
-	b, v, ok := x.fetch(addr, 32)
-	if !ok {
-		return v
-	}
-	return strct(
-		event.Field("it_interval", timevalVal(b.s64(0), b.s64(8))),
-		event.Field("it_value", timevalVal(b.s64(16), b.s64(24))))
-}
+func (x *ctx) itimerval(addr uint64) event.Value { return x.intervalTimer(addr, timevalVal) }
 
 // itimerspec decodes a struct itimerspec: two timespecs.
-func (x *ctx) itimerspec(addr uint64) event.Value {
+func (x *ctx) itimerspec(addr uint64) event.Value { return x.intervalTimer(addr, timespecVal) }
+
+// intervalTimer decodes {it_interval, it_value}, two times made by mk.
+func (x *ctx) intervalTimer(addr uint64, mk func(sec, frac int64) event.Value) event.Value {
 	b, v, ok := x.fetch(addr, 32)
 	if !ok {
 		return v
 	}
-	return strct(
-		event.Field("it_interval", timespecVal(b.s64(0), b.s64(8))),
-		event.Field("it_value", timespecVal(b.s64(16), b.s64(24))))
+	return strct(event.Field("it_interval", mk(b.s64(0), b.s64(8))), event.Field("it_value", mk(b.s64(16), b.s64(24))))
 }
 
 // sigevent decodes a struct sigevent {sigval, signo, notify, union}.
@@ -251,9 +242,15 @@ func (x *ctx) timex(addr uint64) event.Value {
 
 // intPtr decodes the int at addr as strace's printnum_int: [42].
 func (x *ctx) intPtr(addr uint64) event.Value {
+	return x.boxed32(addr, func(v uint32) event.Value { return event.Int(int64(int32(v))) })
+}
+
+// boxed32 decodes the 32-bit value at addr, shown by show in brackets as
+// strace shows what an int pointer points at: [SIGTERM].
+func (x *ctx) boxed32(addr uint64, show func(v uint32) event.Value) event.Value {
 	b, v, ok := x.fetch(addr, 4)
 	if !ok {
 		return v
 	}
-	return boxed(event.Int(b.s32(0)))
+	return boxed(show(uint32(b.u32(0))))
 }
