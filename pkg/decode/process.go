@@ -74,7 +74,7 @@ func cloneFlagsValue(flags uint64) event.Value {
 }
 
 // decodeClone prints clone's arguments as strace does: child_stack and
-// flags at entry; parent_tid, child_tidptr and tls at exit, and only when
+// flags at entry; parent_tid, tls and child_tidptr at exit, and only when
 // the flags use them. The register order is x86_64's (flags, stack,
 // parent_tid, child_tid, tls); i386 swaps the last two.
 func decodeClone(x *ctx) {
@@ -88,11 +88,11 @@ func decodeClone(x *ctx) {
 	if flags&(cloneParentSettid|clonePidfd) != 0 {
 		x.pushOut("parent_tid", 2, ", ")
 	}
-	if flags&(cloneChildSettid|cloneChildCleart) != 0 {
-		x.pushOut("child_tidptr", childTid, ", ")
-	}
 	if flags&cloneSettls != 0 {
 		x.pushOut("tls", tls, ", ")
+	}
+	if flags&(cloneChildSettid|cloneChildCleart) != 0 {
+		x.pushOut("child_tidptr", childTid, ", ")
 	}
 }
 

@@ -77,17 +77,19 @@ func Siginfo(raw []byte, arch event.Arch) event.Value {
 		switch signo {
 		case 17: // SIGCHLD
 			pidUID()
+			// Only an exit reports a status; the other codes report
+			// the signal that stopped, killed or continued the child.
 			status := event.Int(b.s32(u + 8))
-			if code == 2 || code == 3 {
-				status = event.Value{Kind: event.VEnum, N: uint64(b.s32(u + 8)), Syms: SignalSyms}
+			if code != 1 {
+				status = enumVal(uint64(uint32(b.s32(u+8))), SignalSyms)
 			}
 			clock := u + 8 + ws
 			if ws == 8 {
 				clock = u + 16
 			}
 			f = append(f, event.Field("si_status", status),
-				event.Field("si_utime", event.Int(int64(word(clock)))),
-				event.Field("si_stime", event.Int(int64(word(clock+ws)))))
+				event.Field("si_utime", clockT(word(clock))),
+				event.Field("si_stime", clockT(word(clock+ws))))
 		case 11, 7, 4, 8, 5: // SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP
 			f = append(f, event.Field("si_addr", event.Ptr(word(u))))
 		case 29: // SIGIO

@@ -50,6 +50,7 @@ func TestStraceDiff(t *testing.T) {
 		{name: "calls-x", flags: []string{"-x", "-s", "8"}, args: callsTracee, minRate: 0.97, strict: true},
 		{name: "calls-Xverbose", flags: []string{"-X", "verbose"}, args: callsTracee, minRate: 0.97, strict: true},
 		{name: "calls-Xraw", flags: []string{"-X", "raw"}, args: callsTracee, minRate: 0.97, strict: true},
+		{name: "restart", args: callsSections("restart"), minRate: 0.97, strict: true},
 		{name: "ls", args: fixed("ls", "-l", "/"), minRate: 0.95},
 		{name: "cat", args: fixed("cat", "/etc/passwd"), minRate: 0.95},
 		{name: "sh-pipe", args: fixed("sh", "-c", "echo hi | cat"), minRate: 0.90},
@@ -116,8 +117,13 @@ func buildGtrace(t *testing.T) string {
 	return gtracePath
 }
 
+// callsSections runs the calls tracee's given sections only.
+func callsSections(sections ...string) func(*testing.T) []string {
+	return func(t *testing.T) []string { return append(callsTracee(t)[:1], append([]string{"DIR"}, sections...)...) }
+}
+
 // callsTracee compiles testdata/tracee/calls.c and returns the command
-// that runs it in a fresh directory.
+// that runs it in a fresh directory, all sections.
 func callsTracee(t *testing.T) []string {
 	if _, err := exec.LookPath("gcc"); err != nil {
 		t.Skip("gcc not installed: cannot build the tracee")
@@ -250,7 +256,10 @@ func byTask(lines []string) [][]string {
 }
 
 var (
-	numberRE    = regexp.MustCompile(`\b\d+\b`)
+	numberRE = regexp.MustCompile(`\b\d+\b`)
+	// pidRE finds the numbers that may be pids: arguments, results,
+	// and fields named *pid.
+	pidRE       = regexp.MustCompile(`(^|[(\[ ]|pid=)(\d+)\b`)
 	addrRE      = regexp.MustCompile(`0x[0-9a-f]{6,}`)
 	spacesRE    = regexp.MustCompile(`\) +=`)
 	clockRE     = regexp.MustCompile(`\b(tv_sec|tv_nsec|tv_usec)=\d{4,}`)
@@ -289,11 +298,12 @@ func normalise(l string, pids map[string]string) string {
 		l = l[:open] + commentRE.ReplaceAllString(stringRE.ReplaceAllString(l[open:], `"S"`), "")
 		return l[:open] + numberRE.ReplaceAllString(l[open:], "N")
 	}
-	return numberRE.ReplaceAllStringFunc(l, func(n string) string {
-		if p, ok := pids[n]; ok {
-			return p
+	return pidRE.ReplaceAllStringFunc(l, func(m string) string {
+		sub := pidRE.FindStringSubmatch(m)
+		if p, ok := pids[sub[2]]; ok {
+			return sub[1] + p
 		}
-		return n
+		return m
 	})
 }
 

@@ -560,6 +560,13 @@ static void proc(char *self)
 		S(SYS_wait4, pid, &status, 0, NULL);
 	}
 	{
+		static char stack[65536];
+		unsigned long tls[16] = { 0 };
+		pid_t ptid, ctid;
+		pid = clone(thread_fn, stack + sizeof stack, CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | CLONE_SETTLS | SIGCHLD, NULL, &ptid, tls, &ctid);
+		S(SYS_wait4, pid, &status, 0, NULL);
+	}
+	{
 		pthread_t th;
 		pthread_create(&th, NULL, pthread_fn, NULL);
 		pthread_join(th, NULL);
@@ -954,6 +961,30 @@ static void more(void)
 	S(SYS_ptrace, PTRACE_ATTACH, 1, NULL, NULL);
 }
 
+/* restart stops a sleeping child and lets it go on: the kernel resumes
+ * its sleep with restart_syscall. It is a section of its own, as it
+ * takes a while. */
+static void restart(void)
+{
+	struct timespec child = { 0, 80000000 }, parent = { 0, 15000000 };
+	sigset_t chld;
+	pid_t pid;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	pid = fork();
+	if (pid == 0) {
+		S(SYS_nanosleep, &child, NULL);
+		_exit(0);
+	}
+	S(SYS_nanosleep, &parent, NULL);
+	S(SYS_kill, pid, SIGSTOP);
+	S(SYS_nanosleep, &parent, NULL);
+	S(SYS_kill, pid, SIGCONT);
+	S(SYS_wait4, pid, NULL, 0, NULL);
+}
+
 static void execed(void)
 {
 	S(SYS_exit_group, 7);
@@ -965,7 +996,7 @@ static const struct {
 } sections[] = {
 	{ "files", files }, { "dirs", dirs }, { "io", io }, { "fds", fds },
 	{ "mem", mem }, { "sigs", sigs }, { "times", times_ }, { "futex", futexes },
-	{ "sys", sys }, { "ipc", ipc }, { "more", more },
+	{ "sys", sys }, { "ipc", ipc }, { "more", more }, { "restart", NULL },
 };
 
 int main(int argc, char **argv)
@@ -982,7 +1013,7 @@ int main(int argc, char **argv)
 		int want = argc == 2;
 		for (int j = 2; j < argc; j++)
 			want |= strcmp(argv[j], sections[i].name) == 0;
-		if (want)
+		if (want && sections[i].fn)
 			sections[i].fn();
 	}
 	{
@@ -992,6 +1023,9 @@ int main(int argc, char **argv)
 		if (want)
 			proc(argv[0]);
 	}
+	for (int j = 2; j < argc; j++)
+		if (strcmp(argv[j], "restart") == 0)
+			restart();
 	S(SYS_exit_group, 0);
 	return 0;
 }
