@@ -119,7 +119,9 @@ func buildGtrace(t *testing.T) string {
 
 // callsSections runs the calls tracee's given sections only.
 func callsSections(sections ...string) func(*testing.T) []string {
-	return func(t *testing.T) []string { return append(callsTracee(t)[:1], append([]string{"DIR"}, sections...)...) }
+	return func(t *testing.T) []string {
+		return append(callsTracee(t)[:1], append([]string{"DIR"}, sections...)...)
+	}
 }
 
 // callsTracee compiles testdata/tracee/calls.c and returns the command
