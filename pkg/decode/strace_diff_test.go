@@ -259,9 +259,10 @@ func byTask(lines []string) [][]string {
 
 var (
 	numberRE = regexp.MustCompile(`\b\d+\b`)
-	// pidRE finds the numbers that may be pids: arguments, results,
-	// and fields named *pid.
+	// pidRE finds the numbers that may be pids in a line of a call that
+	// takes or returns them; pidFieldRE those in fields named *pid.
 	pidRE       = regexp.MustCompile(`(^|[(\[ ]|pid=)(\d+)\b`)
+	pidFieldRE  = regexp.MustCompile(`(pid=|tid=\[)(\d+)\b`)
 	addrRE      = regexp.MustCompile(`0x[0-9a-f]{6,}`)
 	spacesRE    = regexp.MustCompile(`\) +=`)
 	clockRE     = regexp.MustCompile(`\b(tv_sec|tv_nsec|tv_usec)=\d{4,}`)
@@ -277,7 +278,7 @@ var (
 	// -v shows inode numbers, nanoseconds and usage counters, which
 	// differ from run to run.
 	inodeRE   = regexp.MustCompile(`(pipe|socket):\[\d+\]|/#\d+`)
-	verboseRE = regexp.MustCompile(`\b(st_ino|stx_ino|d_ino|\w+_nsec|ru_\w+)=\d+`)
+	verboseRE = regexp.MustCompile(`\b(st_ino|stx_ino|d_ino|st_[acm]time|\w+_nsec|ru_\w+)=\d+`)
 	stringRE  = regexp.MustCompile(`"(\\.|[^"\\])*"`)
 	commentRE = regexp.MustCompile(` /\* [^*]* \*/`)
 )
@@ -300,13 +301,26 @@ func normalise(l string, pids map[string]string) string {
 		l = l[:open] + commentRE.ReplaceAllString(stringRE.ReplaceAllString(l[open:], `"S"`), "")
 		return l[:open] + numberRE.ReplaceAllString(l[open:], "N")
 	}
-	return pidRE.ReplaceAllStringFunc(l, func(m string) string {
-		sub := pidRE.FindStringSubmatch(m)
+	re := pidFieldRE
+	if pidCalls[callName(l)] {
+		re = pidRE
+	}
+	return re.ReplaceAllStringFunc(l, func(m string) string {
+		sub := re.FindStringSubmatch(m)
 		if p, ok := pids[sub[2]]; ok {
 			return sub[1] + p
 		}
 		return m
 	})
+}
+
+// pidCalls are the calls whose arguments or results are pids; in other
+// lines only fields named *pid are.
+var pidCalls = map[string]bool{
+	"clone": true, "clone3": true, "fork": true, "vfork": true, "getpid": true, "gettid": true,
+	"set_tid_address": true, "wait4": true, "waitid": true, "kill": true, "tkill": true, "tgkill": true,
+	"kcmp": true, "pidfd_open": true, "rt_sigqueueinfo": true, "rt_tgsigqueueinfo": true, "ptrace": true,
+	"process_vm_readv": true, "process_vm_writev": true, "futex": true,
 }
 
 // align matches two tasks' lines (longest common subsequence) and
