@@ -320,7 +320,7 @@ var pidCalls = map[string]bool{
 	"clone": true, "clone3": true, "fork": true, "vfork": true, "getpid": true, "gettid": true,
 	"set_tid_address": true, "wait4": true, "waitid": true, "kill": true, "tkill": true, "tgkill": true,
 	"kcmp": true, "pidfd_open": true, "rt_sigqueueinfo": true, "rt_tgsigqueueinfo": true, "ptrace": true,
-	"process_vm_readv": true, "process_vm_writev": true, "futex": true,
+	"process_vm_readv": true, "process_vm_writev": true, "futex": true, "rt_sigreturn": true,
 }
 
 // align matches two tasks' lines (longest common subsequence) and
