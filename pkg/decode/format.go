@@ -50,12 +50,7 @@ var (
 	// FmtU64 is a 64-bit value split over one register (x86_64).
 	FmtU64 = &Format{Name: "u64", Decode: func(x *ctx, i int) event.Value { return event.Uint(x.arg(i)) }}
 	// FmtUid is a uid or gid: unsigned, but -1 ("unchanged") prints as -1.
-	FmtUid = &Format{Name: "id", Decode: func(x *ctx, i int) event.Value {
-		if v := uint32(x.arg(i)); v != ^uint32(0) {
-			return event.Uint(uint64(v))
-		}
-		return event.Int(-1)
-	}}
+	FmtUid = &Format{Name: "id", Decode: func(x *ctx, i int) event.Value { return uidVal(uint32(x.arg(i))) }}
 )
 
 // flagsFmt is the Format of an int argument holding flags of f.
