@@ -215,19 +215,35 @@ func (f *Strace) appendArgs(b []byte, c *event.Call, from, to int) []byte {
 	last := lastShown(c)
 	for i := from; i < to; i++ {
 		a := &c.Args[i]
-		if a.Val.Kind == event.VNone && !a.Out {
+		if a.Val.Kind == event.VNone && (!a.Out || a.Lead != "") {
+			if i < last && a.Out && !leadsNext(c, i) {
+				b = append(b, ", "...)
+			}
 			continue
 		}
+		b = append(b, a.Lead...)
 		if a.Val.Name != "" {
 			b = append(b, a.Val.Name...)
 			b = append(b, '=')
 		}
 		b = a.Val.AppendStrace(b, &f.opts.Style)
-		if i < last {
+		if i < last && !leadsNext(c, i) {
 			b = append(b, ", "...)
 		}
 	}
 	return b
+}
+
+// leadsNext reports whether the argument shown after argument i brings
+// its own separator (a Lead).
+func leadsNext(c *event.Call, i int) bool {
+	for j := i + 1; j < len(c.Args); j++ {
+		a := &c.Args[j]
+		if a.Out || a.Val.Kind != event.VNone {
+			return a.Lead != ""
+		}
+	}
+	return false
 }
 
 // lastShown is the index of the last argument printed.
@@ -257,7 +273,11 @@ func (f *Strace) exit(ev *event.Event) {
 	}
 	f.open = 0
 	if c.Phase == event.Lost {
-		b = append(b, " <unfinished ...>"...)
+		// strace admits the line is incomplete only when part of it
+		// was to be decoded at exit.
+		if firstOut(c) < len(c.Args) {
+			b = append(b, " <unfinished ...>"...)
+		}
 	} else {
 		b = f.appendArgs(b, c, firstOut(c), len(c.Args))
 	}
@@ -278,9 +298,15 @@ func (f *Strace) exit(ev *event.Event) {
 	}
 	b = c.RetVal.AppendStrace(b, &f.opts.Style)
 	if c.RetAux.Kind != event.VNone {
+		// An aside that renders to nothing in this style (-X raw)
+		// is left out, parentheses and all.
+		mark := len(b)
 		b = append(b, " ("...)
-		b = c.RetAux.AppendStrace(b, &f.opts.Style)
-		b = append(b, ')')
+		if b = c.RetAux.AppendStrace(b, &f.opts.Style); len(b) == mark+2 {
+			b = b[:mark]
+		} else {
+			b = append(b, ')')
+		}
 	}
 	if failed {
 		b = f.opts.Color.close(b, event.TokError)

@@ -365,7 +365,7 @@ func (e *Engine) syscallEntry(t *task) {
 		return
 	}
 	c := &t.call
-	c.Arch, c.Nr = arch, nr
+	c.Arch, c.Nr, c.SP = arch, nr, e.info.SP
 	c.Ret, c.Errno = 0, 0
 	c.Injected, c.InjectedArgs, c.Delayed = false, false, false
 	c.RetVal, c.RetAux = event.Value{}, event.Value{}
