@@ -63,6 +63,9 @@ type Event struct {
 	Signal *Signal     // KindSignal
 	Exit   *ExitStatus // KindExit
 	Child  int         // KindAttach: the parent that created this task
+	// Nr is, for KindSignal and KindExit, the number of the task's
+	// latest syscall (-1 if none): strace's -n prints it on those lines.
+	Nr int
 	Text   string      // KindNotice
 }
 

@@ -117,7 +117,8 @@ func (f *Strace) Write(ev *event.Event) error {
 	case event.KindSignal:
 		f.interrupt(0)
 		f.startLine(ev)
-		b := f.opts.Color.open(f.line[:0], event.TokSignal)
+		b := f.appendNumber(f.line[:0], ev.Nr)
+		b = f.opts.Color.open(b, event.TokSignal)
 		b = append(b, "--- "...)
 		b = append(b, ev.Signal.Name...)
 		b = f.opts.Color.close(b, event.TokSignal)
@@ -130,6 +131,8 @@ func (f *Strace) Write(ev *event.Event) error {
 		if !f.opts.HideExits {
 			f.interrupt(0)
 			f.startLine(ev)
+			f.line = f.appendNumber(f.line[:0], ev.Nr)
+			f.putBytes(f.line)
 			f.exitStatus(ev.Exit)
 		}
 		f.endTask(ev.TID)
@@ -185,16 +188,21 @@ func (f *Strace) startLine(ev *event.Event) {
 // entry writes "name(" and the arguments known at entry, each followed by
 // ", " when more follow.
 func (f *Strace) entry(c *event.Call) {
-	b := f.line[:0]
-	if f.opts.Numbers {
-		b = append(b, '[')
-		b = appendPadded(b, c.Nr, 4, true)
-		b = append(b, "] "...)
-	}
+	b := f.appendNumber(f.line[:0], c.Nr)
 	b = f.opts.Color.paint(b, event.TokName, c.Name)
 	b = append(b, '(')
 	f.line = f.appendArgs(b, c, 0, firstOut(c))
 	f.putBytes(f.line)
+}
+
+// appendNumber appends -n's "[ 257] " for syscall nr (nothing for -1).
+func (f *Strace) appendNumber(b []byte, nr int) []byte {
+	if !f.opts.Numbers || nr < 0 {
+		return b
+	}
+	b = append(b, '[')
+	b = appendPadded(b, nr, 4, true)
+	return append(b, "] "...)
 }
 
 // firstOut is the index of the first argument decoded at exit: the entry
