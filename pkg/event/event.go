@@ -65,8 +65,8 @@ type Event struct {
 	Child  int         // KindAttach: the parent that created this task
 	// Nr is, for KindSignal and KindExit, the number of the task's
 	// latest syscall (-1 if none): strace's -n prints it on those lines.
-	Nr int
-	Text   string      // KindNotice
+	Nr   int
+	Text string // KindNotice
 }
 
 // Phase is how far a Call has got.
