@@ -21,6 +21,25 @@ type FDResolver interface {
 	FDPath(pid, fd int) string
 }
 
+// FDDescriber is an FDResolver that knows what strace -yy shows of a
+// descriptor: a socket's endpoints in place of its path, a device's type
+// and numbers beside its path.
+type FDDescriber interface {
+	DescribeFD(pid, fd int) FDInfo
+}
+
+// FDInfo is what -yy shows of a descriptor.
+type FDInfo struct {
+	// Path is the descriptor's path, or a socket's endpoints
+	// ("TCP:[127.0.0.1:40000->127.0.0.1:8080]").
+	Path string
+	// Endpoints marks Path as a socket's endpoints, which strace prints
+	// without escaping.
+	Endpoints bool
+	// Device is a device's type and numbers: "char 1:3".
+	Device string
+}
+
 // Options are strace's decoding flags.
 type Options struct {
 	StrSize int  // -s: bytes of a string or buffer to show (default 32)
@@ -97,9 +116,17 @@ func (d *Decoder) Entry(c *event.Call, sc *Syscall, args *[6]uint64, mem Memory,
 	c.Phase = event.Entered
 	c.Raw = *args
 	x := ctx{d: d, call: c, sc: sc, mem: mem, pid: pid}
+	x.entry()
+}
+
+// entry decodes the arguments known at entry with x.sc's row. A custom
+// decoder may switch x.sc to another row (socketcall's subcalls) and call
+// it again.
+func (x *ctx) entry() {
+	c, sc := x.call, x.sc
 	if sc.custom != nil {
 		c.Args = c.Args[:0]
-		sc.custom.entry(&x)
+		sc.custom.entry(x)
 		return
 	}
 	if cap(c.Args) < len(sc.Args) {
@@ -107,16 +134,18 @@ func (d *Decoder) Entry(c *event.Call, sc *Syscall, args *[6]uint64, mem Memory,
 	}
 	c.Args = c.Args[:len(sc.Args)]
 	for i := range sc.Args {
-		c.Args[i] = event.Arg{Name: sc.Args[i].Name, Format: formatName(sc.Args[i].Fmt), Raw: args[i]}
+		c.Args[i] = event.Arg{Name: sc.Args[i].Name, Format: formatName(sc.Args[i].Fmt), Raw: c.Raw[i]}
 	}
 	for i := range sc.Args {
-		spec := &sc.Args[i]
-		f := formatOf(spec.Fmt)
+		f := formatOf(sc.Args[i].Fmt)
 		if f.Out {
 			c.Args[i].Out = true
+			if f.Save != nil {
+				c.Args[i].Val = f.Save(x, i)
+			}
 			continue
 		}
-		c.Args[i].Val = f.Decode(&x, i)
+		c.Args[i].Val = f.Decode(x, i)
 	}
 }
 
@@ -138,16 +167,19 @@ func (d *Decoder) Exit(c *event.Call, sc *Syscall, ret int64, mem Memory, pid in
 		if sc.custom.exit != nil {
 			sc.custom.exit(&x)
 		}
-		c.RetVal, c.RetAux = decodeReturn(&x)
-		return
-	}
-	for i := range sc.Args {
-		spec := &sc.Args[i]
-		if f := formatOf(spec.Fmt); f.Out {
-			c.Args[i].Val = f.Decode(&x, i)
-		}
+	} else {
+		x.exitArgs()
 	}
 	c.RetVal, c.RetAux = decodeReturn(&x)
+}
+
+// exitArgs decodes the arguments of x.sc's row that the kernel wrote.
+func (x *ctx) exitArgs() {
+	for i := range x.sc.Args {
+		if f := formatOf(x.sc.Args[i].Fmt); f.Out && i < len(x.call.Args) {
+			x.call.Args[i].Val = f.Decode(x, i)
+		}
+	}
 }
 
 // decodeReturn renders the return value the way strace does after " = ".
@@ -176,7 +208,8 @@ func decodeReturn(x *ctx) (event.Value, event.Value) {
 // custom decodes a syscall whose printed arguments do not follow its
 // registers one to one (clone prints labelled arguments in its own order).
 // entry appends the shown arguments to x.call.Args; exit, if set, fills
-// those marked Out.
+// those marked Out. Either may point x.sc at another row, whose return
+// format then applies.
 type custom struct {
 	entry func(x *ctx)
 	exit  func(x *ctx)

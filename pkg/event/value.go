@@ -45,7 +45,8 @@ const (
 	// bytes.
 	QuoteForceHex uint8 = 1 << iota
 	// QuoteRaw prints the bytes with no quotes: the value is text that
-	// gtrace itself produced and already escaped.
+	// gtrace itself produced and already escaped. On a VFD, it prints
+	// Text as it is (a socket's endpoints).
 	QuoteRaw
 )
 
@@ -58,8 +59,10 @@ type Value struct {
 	Syms  Symbols // VFlags, VEnum
 	Bytes []byte  // VStr
 	Name  string  // field name inside a VStruct; function name of a VCall
-	Text  string  // VText; VFD's path or endpoint
-	Elems []Value // VStruct fields, VArray elements, VCall arguments
+	Text  string  // VText; VFD's path or endpoint; VStr's prefix (@ of an abstract socket name)
+	// Elems are VStruct fields, VArray elements, VCall arguments, and
+	// what -yy says of a VFD's path beyond it (<char 1:3>).
+	Elems []Value
 	// Comment is printed after the value as /* Comment */.
 	Comment string
 }
@@ -137,7 +140,16 @@ func (v *Value) appendBare(b []byte, st *Style) []byte {
 		b = strconv.AppendInt(b, int64(v.N), 10)
 		if v.Text != "" {
 			b = append(b, '<')
-			b = appendEscapedPath(b, v.Text)
+			if v.Quote&QuoteRaw != 0 {
+				b = append(b, v.Text...)
+			} else {
+				b = appendEscapedPath(b, v.Text)
+			}
+			for i := range v.Elems {
+				b = append(b, '<')
+				b = v.Elems[i].AppendStrace(b, st)
+				b = append(b, '>')
+			}
 			b = append(b, '>')
 		}
 		return b
@@ -145,6 +157,7 @@ func (v *Value) appendBare(b []byte, st *Style) []byte {
 		if v.Quote&QuoteRaw != 0 {
 			return append(b, v.Bytes...)
 		}
+		b = append(b, v.Text...)
 		b = AppendQuoted(b, v.Bytes, st.Hex, v.Quote&QuoteForceHex != 0)
 		if v.Trunc {
 			b = append(b, "..."...)

@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io/fs"
 	"iter"
-	"os"
 	"os/exec"
 	"sync"
 
@@ -25,6 +24,7 @@ import (
 
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
+	"github.com/gtrace/gtrace/pkg/tracer/procfd"
 	"github.com/gtrace/gtrace/pkg/tracer/ptrace"
 )
 
@@ -34,7 +34,9 @@ type Options struct {
 	Follow bool
 	// Decode are the decoding options (string sizes, -v, -y).
 	Decode decode.Options
-	// FDs resolves descriptors to paths for -y; nil uses /proc.
+	// FDs resolves descriptors to paths for -y (and, if it is a
+	// decode.FDDescriber, to socket endpoints for -yy); nil uses /proc and
+	// sock_diag.
 	FDs decode.FDResolver
 	// Trace selects the syscalls reported; nil reports all.
 	Trace func(arch event.Arch, nr int) bool
@@ -147,7 +149,7 @@ func newTracer(opts Options) *Tracer {
 	t := &Tracer{begin: make(chan struct{}), done: make(chan struct{})}
 	fds := opts.FDs
 	if fds == nil {
-		fds = ProcFDs{}
+		fds = procfd.New()
 	}
 	t.eng = ptrace.New(ptrace.Config{
 		Follow:  opts.Follow,
@@ -274,16 +276,4 @@ func (h *handler) Idle() {
 	if h.hooks.OnIdle != nil {
 		h.hooks.OnIdle()
 	}
-}
-
-// ProcFDs resolves descriptors through /proc/PID/fd.
-type ProcFDs struct{}
-
-// FDPath implements decode.FDResolver.
-func (ProcFDs) FDPath(pid, fd int) string {
-	p, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%d", pid, fd))
-	if err != nil {
-		return ""
-	}
-	return p
 }

@@ -170,6 +170,16 @@ type ovLine struct {
 
 type overlay map[string]*ovLine // key: "arch:name" or "name"
 
+// named reports whether every argument of the line has a name.
+func (l *ovLine) named() bool {
+	for _, a := range l.args {
+		if a.name == "" {
+			return false
+		}
+	}
+	return true
+}
+
 // readOverlay parses overlay.txt. A line is
 //
 //	[arch:]name(arg, arg, ...) [ret]
@@ -208,9 +218,9 @@ func readOverlay(path string) (overlay, error) {
 			}
 		}
 		switch rest := strings.Fields(text[close+1:]); {
-		case len(rest) == 1 && retFormats[rest[0]] != "":
+		case len(rest) == 1:
 			l.ret = rest[0]
-		case len(rest) > 0:
+		case len(rest) > 1:
 			return nil, fmt.Errorf("%s: after the arguments, want a return format, not %q", where, strings.Join(rest, " "))
 		}
 		if _, dup := ov[key]; dup {
@@ -221,10 +231,13 @@ func readOverlay(path string) (overlay, error) {
 	return ov, sc.Err()
 }
 
-// retFormats maps the overlay's return format names to Go identifiers.
-var retFormats = map[string]string{
-	"int": "nil", "hex": "FmtRetHex", "fd": "FmtRetFd", "oct": "FmtRetOct",
-	"uint": "FmtRetUint", "none": "FmtRetNone",
+// retFormat maps an overlay return format name to its Go identifier:
+// int is the default (nil), poll is FmtRetPoll.
+func retFormat(name string) string {
+	if name == "int" {
+		return "nil"
+	}
+	return "FmtRet" + strings.TrimPrefix(formatIdent(name), "Fmt")
 }
 
 // catTable maps "arch:name" or "name" to categories.
@@ -315,6 +328,12 @@ func buildRow(a arch, e entry, protos map[string][]param, ov overlay, catTab cat
 	if e.entry == "" || e.entry == "sys_ni_syscall" {
 		params, known = nil, true
 	}
+	// An arch's own line that names every argument is the whole
+	// prototype: i386 passes 64-bit values in two registers, so its
+	// pread64 has five arguments where the kernel's prototype has four.
+	if l != nil && known && l.named() && ov[a.name+":"+e.name] == l {
+		known = false
+	}
 	var args []ovArg
 	switch {
 	case l != nil && known && len(l.args) != len(params):
@@ -361,7 +380,7 @@ func buildRow(a arch, e entry, protos map[string][]param, ov overlay, catTab cat
 	}
 	ret := "nil"
 	if l != nil && l.ret != "" {
-		ret = retFormats[l.ret]
+		ret = retFormat(l.ret)
 	}
 	cats := catTab.lookup(a, e.name)
 	if len(cats) == 0 {
