@@ -11,6 +11,8 @@ import (
 // follow their registers one to one.
 var customs = map[string]*custom{
 	"clone": {entry: decodeClone},
+	// netdecode's
+	"ioctl": {entry: decodeIoctl, exit: ioctlExit},
 }
 
 // ArchPrctlCodes are arch_prctl's codes.
