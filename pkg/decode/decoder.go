@@ -116,19 +116,44 @@ func (d *Decoder) Entry(c *event.Call, sc *Syscall, args *[6]uint64, mem Memory,
 	c.Phase = event.Entered
 	c.Raw = *args
 	x := ctx{d: d, call: c, sc: sc, mem: mem, pid: pid}
+	defer x.rescue()
 	x.entry()
+}
+
+// rescue turns a decoder's panic into raw hex arguments: a decoding bug
+// must not stop gtrace, which would take the traced program down with it
+// (spawned tasks are traced with PTRACE_O_EXITKILL). The fuzz tests call
+// the decoders without it.
+func (x *ctx) rescue() {
+	if recover() == nil {
+		return
+	}
+	c := x.call
+	c.Args = c.Args[:0]
+	for i := range x.sc.Args {
+		c.Args = append(c.Args, event.Arg{Name: x.sc.Args[i].Name, Format: "hex", Raw: c.Raw[i], Val: event.Hex(x.word(c.Raw[i]))})
+	}
+	if x.exit {
+		c.RetVal, c.RetAux = event.Int(c.Ret), event.Value{}
+	}
 }
 
 // entry decodes the arguments known at entry with x.sc's row. A custom
 // decoder may switch x.sc to another row (socketcall's subcalls) and call
 // it again.
 func (x *ctx) entry() {
-	c, sc := x.call, x.sc
-	if sc.custom != nil {
-		c.Args = c.Args[:0]
-		sc.custom.entry(x)
+	if x.sc.custom != nil {
+		x.call.Args = x.call.Args[:0]
+		x.sc.custom.entry(x)
 		return
 	}
+	x.entryArgs()
+}
+
+// entryArgs decodes the arguments of x.sc's row known at entry, each by
+// its format.
+func (x *ctx) entryArgs() {
+	c, sc := x.call, x.sc
 	if cap(c.Args) < len(sc.Args) {
 		c.Args = make([]event.Arg, len(sc.Args))
 	}
@@ -163,6 +188,7 @@ func (d *Decoder) Exit(c *event.Call, sc *Syscall, ret int64, mem Memory, pid in
 		c.Errno = syscall.Errno(-ret)
 	}
 	x := ctx{d: d, call: c, sc: sc, mem: mem, pid: pid, exit: true}
+	defer x.rescue()
 	if sc.custom != nil {
 		if sc.custom.exit != nil {
 			sc.custom.exit(&x)

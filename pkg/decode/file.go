@@ -108,7 +108,12 @@ func (x *ctx) stat(addr uint64) event.Value {
 	if !ok {
 		return event.Fault(addr)
 	}
-	b := le(raw)
+	return x.statValue(le(raw))
+}
+
+// statValue renders a struct stat in the x86_64 layout (compat.go turns
+// i386's into it).
+func (x *ctx) statValue(b le) event.Value {
 	mode := b.u32(24)
 	v := event.Value{Kind: event.VStruct}
 	if x.d.Opts.Verbose {

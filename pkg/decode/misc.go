@@ -8,11 +8,16 @@ import (
 )
 
 // customs holds the decoders of syscalls whose printed arguments do not
-// follow their registers one to one.
+// follow their registers one to one. A key "arch:name" applies to that
+// arch's table only.
 var customs = map[string]*custom{
 	"clone": {entry: decodeClone},
 	// netdecode's
-	"ioctl": {entry: decodeIoctl, exit: ioctlExit},
+	"ioctl":           {entry: decodeIoctl, exit: ioctlExit},
+	"i386:socketcall": {entry: decodeSocketcall, exit: exitSubcall},
+	"i386:ipc":        {entry: decodeIPC, exit: exitSubcall},
+	"i386:mmap":       {entry: decodeOldMmap, exit: exitSubcall},
+	"i386:select":     {entry: decodeOldSelect, exit: exitSubcall},
 }
 
 // ArchPrctlCodes are arch_prctl's codes.

@@ -187,9 +187,10 @@ func (x *ctx) timePair(addr uint64, ws int, sub string) event.Value {
 	if !ok {
 		return event.Fault(addr)
 	}
-	sec, frac := le(b).s64(0), le(b).s64(8)
-	if ws == 4 {
-		sec, frac = le(b).s32(0), le(b).s32(4)
+	r := le(b)
+	sec, frac := r.s32(0), r.s32(4)
+	if ws == 8 {
+		sec, frac = r.s64(0), r.s64(8)
 	}
 	return event.Value{Kind: event.VStruct, Elems: []event.Value{
 		event.Field("tv_sec", event.Int(sec)),

@@ -416,8 +416,14 @@ func (e *Engine) execInThread(leader *task, former int) {
 // signalStop handles a signal-delivery-stop: report the signal, then
 // deliver it.
 func (e *Engine) signalStop(t *task, sig unix.Signal) {
-	if t.startup && sig == unix.SIGCONT {
-		e.resume(t, 0) // the SIGCONT that released the spawn stub
+	if t.startup {
+		// The spawn stub is gtrace's own code, not yet the program: its
+		// signals (the SIGCONT that released it, the Go runtime's
+		// SIGURG preemption) are not the program's to show.
+		if sig == unix.SIGCONT {
+			sig = 0
+		}
+		e.resume(t, int(sig))
 		return
 	}
 	if t.detaching {
