@@ -195,7 +195,9 @@ func run(ctx context.Context, opts *Options) error {
 		}
 	}()
 
-	msgs := &messages{io: opts.IO, fm: fm, quiet: opts.Quiet, attached: len(pids) > 0}
+	msgs := &messages{io: opts.IO, fm: fm, quiet: opts.Quiet, attached: len(pids) > 0,
+		// strace's -o FILE implies -q for a program it starts.
+		quietPersonality: opts.Quiet > 0 || (opts.Output != "" && len(pids) == 0)}
 	if la, ok := fm.(lineAware); ok && opts.Output == "" {
 		msgs.atLineEnd = la.AtLineEnd
 	}
@@ -228,6 +230,8 @@ type messages struct {
 	fm       format.Formatter
 	quiet    int
 	attached bool
+	// quietPersonality hides "[ Process PID=N runs in 32 bit mode. ]".
+	quietPersonality bool
 	// atLineEnd defers a message while the trace, on the same stream,
 	// has a half-written line.
 	atLineEnd func(func())
@@ -247,6 +251,10 @@ func (m *messages) filter(ev *event.Event) bool {
 	case event.KindDetach:
 		if m.quiet == 0 {
 			m.say("Process %d detached", ev.TID)
+		}
+	case event.KindNotice:
+		if m.quietPersonality && strings.HasPrefix(ev.Text, "[ Process PID=") {
+			return false
 		}
 	}
 	return true

@@ -102,14 +102,22 @@ func (w *termFlagWord) AppendSym(b []byte, v uint64, style event.XlatStyle) []by
 	// Each field is followed by '|', even when no flags follow: strace
 	// prints c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0| for raw output.
 	field := func(val uint64, syms []Sym, dflt string) {
-		if name := symName(syms, val); name != "" {
+		name := symName(syms, val)
+		if name != "" && style == event.XlatAbbrev {
 			b = append(b, name...)
-		} else {
-			b = event.AppendHex(b, val)
-			b = append(b, " /* "...)
-			b = append(b, dflt...)
-			b = append(b, " */"...)
+			return
 		}
+		if name == "" {
+			name = dflt
+		}
+		b = event.AppendHex(b, val)
+		b = append(b, " /* "...)
+		b = append(b, name...)
+		b = append(b, " */"...)
+	}
+	shift := "<<IBSHIFT|"
+	if style == event.XlatVerbose {
+		shift = "<<0x10 /* IBSHIFT */|"
 	}
 	for _, f := range w.fields {
 		field(v&f.mask, f.syms, f.dflt)
@@ -121,7 +129,7 @@ func (w *termFlagWord) AppendSym(b []byte, v uint64, style event.XlatStyle) []by
 		b = append(b, '|')
 		if ib := v & cibaud; ib != 0 {
 			field(ib>>ibshift, baudRates, "B???")
-			b = append(b, "<<IBSHIFT|"...)
+			b = append(b, shift...)
 		}
 		field(v&csize, charSizes, "CS?")
 		b = append(b, '|')
