@@ -25,8 +25,8 @@ var rules = []rule{
 	{regexp.MustCompile(`htons\(\d{4,5}\)`), "htons(PORT)"},
 	{regexp.MustCompile(`(\d|\]):\d{4,5}([\]-])`), "${1}:PORT$2"},
 	// Inodes of pipes and sockets.
-	{regexp.MustCompile(`(pipe|socket|UNIX|UNIX-STREAM|TCP|UDP|TCPv6|UDPv6|NETLINK|RAW|PING):\[(\d+)`), "$1:[INODE"},
-	{regexp.MustCompile(`->\d{3,}`), "->INODE"},
+	{regexp.MustCompile(`(pipe|socket|UNIX|UNIX-STREAM|TCP|UDP|TCPv6|UDPv6|NETLINK|RAW|PING):\[\d+([\]>,-])`), "$1:[INODE$2"},
+	{regexp.MustCompile(`->\d+([\],])`), "->INODE$1"},
 	// The bytes of ephemeral ports, as -X raw and verbose show them.
 	{regexp.MustCompile(`(sin6?_port)="(\\x[0-9a-f]{2}){2}"`), `$1="PORT"`},
 	// Process ids.

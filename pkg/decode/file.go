@@ -96,7 +96,7 @@ func symbolicMode(m uint64) event.Value {
 func makedev(dev uint64) event.Value {
 	major := (dev>>8)&0xfff | (dev>>32)&^0xfff
 	minor := dev&0xff | (dev>>12)&^0xff
-	return event.Value{Kind: event.VCall, Name: "makedev", Elems: []event.Value{event.Hex(major), event.Hex(minor)}}
+	return event.Value{Kind: event.VCall, Text: "makedev", Elems: []event.Value{event.Hex(major), event.Hex(minor)}}
 }
 
 // stat decodes struct stat at addr (the x86_64 layout).

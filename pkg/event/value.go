@@ -23,7 +23,7 @@ const (
 	VArray            // [value, ...]; Trunc adds "..."
 	VFault            // memory that could not be read: N is its address
 	VText             // text already in strace's syntax
-	VCall             // a function-call rendering: Name(Elems...), e.g. htons(80)
+	VCall             // a function-call rendering: Text(Elems...), e.g. makedev(0x1, 0x3)
 )
 
 var valueKindNames = [...]string{
@@ -58,8 +58,8 @@ type Value struct {
 	N     uint64
 	Syms  Symbols // VFlags, VEnum
 	Bytes []byte  // VStr
-	Name  string  // field name inside a VStruct; function name of a VCall
-	Text  string  // VText; VFD's path or endpoint; VStr's prefix (@ of an abstract socket name)
+	Name  string  // field name inside a VStruct
+	Text  string  // VText; VCall's function; VFD's path or endpoint; VStr's prefix (@ of an abstract socket name)
 	// Elems are VStruct fields, VArray elements, VCall arguments, and
 	// what -yy says of a VFD's path beyond it (<char 1:3>).
 	Elems []Value
@@ -213,7 +213,7 @@ func (v *Value) appendBare(b []byte, st *Style) []byte {
 		}
 		return append(b, ']')
 	case VCall:
-		b = append(b, v.Name...)
+		b = append(b, v.Text...)
 		b = append(b, '(')
 		for i := range v.Elems {
 			if i > 0 {
