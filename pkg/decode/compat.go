@@ -152,27 +152,19 @@ func decodeIPC(x *ctx) {
 	x.becomeSubcall(sub.name, args)
 }
 
-// decodeOldMmap decodes i386's old mmap, whose one argument points to
-// mmap's six: mmap(NULL, 4096, PROT_READ, ...). strace prints the pointer
-// alone when the struct is unreadable.
-func decodeOldMmap(x *ctx) {
-	args, ok := x.loadWords(x.word(x.arg(0)), 6)
-	if !ok {
-		x.entryArgs()
-		return
+// structArgs returns a decoder for an i386 call whose one argument points
+// to the n arguments of the call name: old mmap holds mmap's six (mmap(NULL,
+// 4096, PROT_READ, ...)), old select select's five. strace prints the
+// pointer alone when the struct is unreadable.
+func structArgs(name string, n int) func(x *ctx) {
+	return func(x *ctx) {
+		args, ok := x.loadWords(x.word(x.arg(0)), n)
+		if !ok {
+			x.entryArgs()
+			return
+		}
+		x.becomeSubcall(name, args)
 	}
-	x.becomeSubcall("mmap", args)
-}
-
-// decodeOldSelect decodes i386's old select, whose one argument points to
-// select's five.
-func decodeOldSelect(x *ctx) {
-	args, ok := x.loadWords(x.word(x.arg(0)), 5)
-	if !ok {
-		x.entryArgs()
-		return
-	}
-	x.becomeSubcall("select", args)
 }
 
 // Compat formats.
@@ -202,15 +194,7 @@ var (
 	}}
 	// FmtLoffOut is the loff_t _llseek stores its result in: [1234].
 	FmtLoffOut = &Format{Name: "loff", Out: true, Decode: func(x *ctx, i int) event.Value {
-		addr := x.word(x.arg(i))
-		if x.failed() || addr == 0 {
-			return event.Ptr(addr)
-		}
-		b, ok := x.readFull(addr, 8)
-		if !ok {
-			return event.Ptr(addr)
-		}
-		return event.Value{Kind: event.VArray, Elems: []event.Value{event.Int(le(b).s64(0))}}
+		return x.indirectOut(i, 8, func(b le) event.Value { return event.Int(b.s64(0)) })
 	}}
 	FmtSeekWhence = &Format{Name: "enum", Decode: func(x *ctx, i int) event.Value {
 		return event.Value{Kind: event.VEnum, N: uint64(uint32(x.arg(i))), Syms: SeekWhence}
@@ -221,15 +205,7 @@ var (
 	}}
 	// FmtUid16Out is an old_uid_t the call stores (getresuid16): [0].
 	FmtUid16Out = &Format{Name: "id", Out: true, Decode: func(x *ctx, i int) event.Value {
-		addr := x.word(x.arg(i))
-		if x.failed() || addr == 0 {
-			return event.Ptr(addr)
-		}
-		b, ok := x.readFull(addr, 2)
-		if !ok {
-			return event.Ptr(addr)
-		}
-		return event.Value{Kind: event.VArray, Elems: []event.Value{uid16(le(b).u16(0))}}
+		return x.indirectOut(i, 2, func(b le) event.Value { return uid16(b.u16(0)) })
 	}}
 	// FmtGid16Array is setgroups16's list; Aux is its length.
 	FmtGid16Array = &Format{Name: "gids", Decode: func(x *ctx, i int) event.Value {
@@ -246,13 +222,27 @@ var (
 	}}
 	// FmtStat64Out is i386's struct stat64.
 	FmtStat64Out = &Format{Name: "stat", Out: true, Decode: func(x *ctx, i int) event.Value {
-		return x.compatStat(x.word(x.arg(i)), 96, stat64ToNative)
+		return x.compatStat(x.word(x.arg(i)), 96, stat64Fields)
 	}}
 	// FmtCompatStatOut is i386's struct stat (stat, lstat, fstat).
 	FmtCompatStatOut = &Format{Name: "stat", Out: true, Decode: func(x *ctx, i int) event.Value {
-		return x.compatStat(x.word(x.arg(i)), 64, compatStatToNative)
+		return x.compatStat(x.word(x.arg(i)), 64, compatStatFields)
 	}}
 )
+
+// indirectOut renders the value of size bytes that argument i points to
+// and the call stores: [value], or the pointer when the call failed.
+func (x *ctx) indirectOut(i, size int, render func(le) event.Value) event.Value {
+	addr := x.word(x.arg(i))
+	if x.failed() || addr == 0 {
+		return event.Ptr(addr)
+	}
+	b, ok := x.readFull(addr, size)
+	if !ok {
+		return event.Ptr(addr)
+	}
+	return event.Value{Kind: event.VArray, Elems: []event.Value{render(le(b))}}
+}
 
 // SeekWhence names lseek's whence.
 var SeekWhence = &Enum{Unknown: "SEEK_???", Syms: []Sym{
@@ -267,8 +257,8 @@ func uid16(v uint64) event.Value {
 }
 
 // compatStat reads an i386 stat struct of size bytes and renders it as
-// the x86_64 one, which convert fills from it.
-func (x *ctx) compatStat(addr uint64, size int, convert func(src le) le) event.Value {
+// the x86_64 one, into which fields copies it.
+func (x *ctx) compatStat(addr uint64, size int, fields []statField) event.Value {
 	if x.failed() || addr == 0 {
 		return event.Ptr(addr)
 	}
@@ -276,10 +266,38 @@ func (x *ctx) compatStat(addr uint64, size int, convert func(src le) le) event.V
 	if !ok {
 		return event.Fault(addr)
 	}
-	return x.statValue(convert(le(raw)))
+	native := make([]byte, statSize)
+	for _, f := range fields {
+		v := le(raw).field(f.src, f.srcSize, f.signed)
+		for i := range f.dstSize {
+			native[f.dst+i] = byte(v >> (8 * i))
+		}
+	}
+	return x.statValue(native)
 }
 
-// statLayout is where x86_64's struct stat keeps each field.
+// statField is where a field of an i386 stat struct goes in x86_64's
+// struct stat, the layout statValue renders.
+type statField struct {
+	dst, dstSize int
+	src, srcSize int
+	signed       bool // widened with its sign (the times)
+}
+
+// field reads an integer of size bytes at off.
+func (b le) field(off, size int, signed bool) uint64 {
+	switch {
+	case size == 8:
+		return b.u64(off)
+	case size == 4 && signed:
+		return uint64(b.s32(off))
+	case size == 4:
+		return b.u32(off)
+	}
+	return b.u16(off)
+}
+
+// Offsets in x86_64's struct stat.
 const (
 	stDev     = 0
 	stIno     = 8
@@ -291,60 +309,34 @@ const (
 	stSize    = 48
 	stBlksize = 56
 	stBlocks  = 64
-	stAtime   = 72
+	stAtime   = 72 // then its nsec, mtime, mtime's nsec, ctime, ctime's nsec
 	statSize  = 144
 )
 
-// nativeStat builds an x86_64 struct stat from field values.
-type nativeStat le
-
-func (n nativeStat) put64(off int, v uint64) {
-	for i := range 8 {
-		n[off+i] = byte(v >> (8 * i))
+// times maps six 32-bit time fields from src on: atime, its nsec, mtime,
+// ..., ctime's nsec.
+func times(src int) []statField {
+	f := make([]statField, 6)
+	for i := range f {
+		f[i] = statField{dst: stAtime + 8*i, dstSize: 8, src: src + 4*i, srcSize: 4, signed: true}
 	}
+	return f
 }
 
-func (n nativeStat) put32(off int, v uint64) {
-	for i := range 4 {
-		n[off+i] = byte(v >> (8 * i))
-	}
-}
-
-// stat64ToNative converts i386's packed struct stat64.
-func stat64ToNative(s le) le {
-	n := nativeStat(make(le, statSize))
-	n.put64(stDev, s.u64(0))
-	n.put64(stIno, s.u64(88))
-	n.put32(stMode, s.u32(16))
-	n.put64(stNlink, s.u32(20))
-	n.put32(stUID, s.u32(24))
-	n.put32(stGID, s.u32(28))
-	n.put64(stRdev, s.u64(32))
-	n.put64(stSize, s.u64(44))
-	n.put64(stBlksize, s.u32(52))
-	n.put64(stBlocks, s.u64(56))
-	for i := range 6 { // atime, its nsec, mtime, ..., ctime's nsec
-		n.put64(stAtime+8*i, uint64(int64(s.s32(64+4*i))))
-	}
-	return le(n)
-}
-
-// compatStatToNative converts i386's struct stat: longs, 16-bit mode,
-// nlink and ids.
-func compatStatToNative(s le) le {
-	n := nativeStat(make(le, statSize))
-	n.put64(stDev, s.u32(0))
-	n.put64(stIno, s.u32(4))
-	n.put32(stMode, s.u16(8))
-	n.put64(stNlink, s.u16(10))
-	n.put32(stUID, s.u16(12))
-	n.put32(stGID, s.u16(14))
-	n.put64(stRdev, s.u32(16))
-	n.put64(stSize, s.u32(20))
-	n.put64(stBlksize, s.u32(24))
-	n.put64(stBlocks, s.u32(28))
-	for i := range 6 {
-		n.put64(stAtime+8*i, uint64(int64(s.s32(32+4*i))))
-	}
-	return le(n)
-}
+var (
+	// stat64Fields lay out i386's packed struct stat64.
+	stat64Fields = append([]statField{
+		{stDev, 8, 0, 8, false}, {stIno, 8, 88, 8, false}, {stMode, 4, 16, 4, false},
+		{stNlink, 8, 20, 4, false}, {stUID, 4, 24, 4, false}, {stGID, 4, 28, 4, false},
+		{stRdev, 8, 32, 8, false}, {stSize, 8, 44, 8, false}, {stBlksize, 8, 52, 4, false},
+		{stBlocks, 8, 56, 8, false},
+	}, times(64)...)
+	// compatStatFields lay out i386's struct stat: longs, and 16-bit
+	// mode, nlink and ids.
+	compatStatFields = append([]statField{
+		{stDev, 8, 0, 4, false}, {stIno, 8, 4, 4, false}, {stMode, 4, 8, 2, false},
+		{stNlink, 8, 10, 2, false}, {stUID, 4, 12, 2, false}, {stGID, 4, 14, 2, false},
+		{stRdev, 8, 16, 4, false}, {stSize, 8, 20, 4, false}, {stBlksize, 8, 24, 4, false},
+		{stBlocks, 8, 28, 4, false},
+	}, times(32)...)
+)

@@ -29,6 +29,32 @@ var IoctlDirs = &Flags{Zero: "_IOC_NONE", Bits: []Sym{{2, "_IOC_READ"}, {1, "_IO
 // 0x4).
 type ioctlRequest struct{ table []Sym }
 
+// ioctlRequestDef is one named request and its number on each arch.
+type ioctlRequestDef struct {
+	name   string
+	x86_64 uint32
+	i386   uint32
+}
+
+// ioctlsX86_64 and ioctlsI386 are ioctlRequests sorted by number, then
+// name: the order in which strace lists the names a number has.
+var ioctlsX86_64, ioctlsI386 = sortedIoctls(func(d ioctlRequestDef) uint32 { return d.x86_64 }),
+	sortedIoctls(func(d ioctlRequestDef) uint32 { return d.i386 })
+
+func sortedIoctls(nr func(ioctlRequestDef) uint32) []Sym {
+	t := make([]Sym, len(ioctlRequests))
+	for i, d := range ioctlRequests {
+		t[i] = Sym{uint64(nr(d)), d.name}
+	}
+	sort.Slice(t, func(i, j int) bool {
+		if t[i].Val != t[j].Val {
+			return t[i].Val < t[j].Val
+		}
+		return t[i].Name < t[j].Name
+	})
+	return t
+}
+
 func ioctlTable(arch event.Arch) []Sym {
 	if arch == event.ArchI386 {
 		return ioctlsI386
@@ -103,6 +129,8 @@ const (
 	argTCFLSH                   // TCFLSH's queue
 	argChar                     // one character it points to (TIOCSTI)
 )
+
+var termLayouts = map[ioctlArg]termLayout{argTermios: termiosLayout, argTermios2: termios2Layout, argTermio: termioLayout}
 
 // ioctlSpec is how one request's argument shows, and whether the kernel
 // fills it (shown at exit).
@@ -245,16 +273,11 @@ func (x *ctx) ioctlArg(kind ioctlArg) event.Value {
 		return event.Int(int64(int32(x.arg(2))))
 	case argIntPtr:
 		return x.intIndirect(addr)
-	case argTermios, argTermios2:
+	case argTermios, argTermios2, argTermio:
 		if addr == 0 {
 			return event.Ptr(0)
 		}
-		return x.termios(addr, kind == argTermios2)
-	case argTermio:
-		if addr == 0 {
-			return event.Ptr(0)
-		}
-		return x.termio(addr)
+		return x.termios(addr, termLayouts[kind])
 	case argWinsize:
 		if addr == 0 {
 			return event.Ptr(0)

@@ -16,8 +16,8 @@ var customs = map[string]*custom{
 	"ioctl":           {entry: decodeIoctl, exit: ioctlExit},
 	"i386:socketcall": {entry: decodeSocketcall, exit: exitSubcall},
 	"i386:ipc":        {entry: decodeIPC, exit: exitSubcall},
-	"i386:mmap":       {entry: decodeOldMmap, exit: exitSubcall},
-	"i386:select":     {entry: decodeOldSelect, exit: exitSubcall},
+	"i386:mmap":       {entry: structArgs("mmap", 6), exit: exitSubcall},
+	"i386:select":     {entry: structArgs("select", 5), exit: exitSubcall},
 }
 
 // ArchPrctlCodes are arch_prctl's codes.

@@ -171,16 +171,11 @@ var (
 	// in/out length (FmtSocklenInout), whose value at entry bounds it.
 	FmtSockaddrOut = &Format{Name: "sockaddr", Out: true, Decode: func(x *ctx, i int) event.Value {
 		addr := x.word(x.arg(i))
-		lenArg := int(x.sc.Args[i].Aux)
-		ulen := x.call.Args[lenArg].Val
-		if ulen.Kind != event.VInt || x.failed() {
-			return event.Ptr(addr)
-		}
-		rlen, ok := x.readInt(x.word(x.arg(lenArg)))
+		ulen, rlen, ok := x.inoutLens(int(x.sc.Args[i].Aux))
 		if !ok {
 			return event.Ptr(addr)
 		}
-		return x.sockaddr(addr, min(ulen.Int64(), rlen))
+		return x.sockaddr(addr, min(ulen, rlen))
 	}}
 	// FmtSocklenInout is an in/out length (socklen_t *): strace prints
 	// [16] when the call left it alone and [128 => 16] when it changed.
@@ -211,6 +206,19 @@ func saveInoutLen(x *ctx, i int) event.Value {
 		return event.Int(n)
 	}
 	return event.Value{}
+}
+
+// inoutLens reads, at exit, the in/out length argument lenArg: its
+// value at entry (kept by saveInoutLen) and now. ok is false when the call
+// failed or either is unknown: the buffer it measures then shows as a
+// pointer.
+func (x *ctx) inoutLens(lenArg int) (before, after int64, ok bool) {
+	saved := x.call.Args[lenArg].Val
+	if saved.Kind != event.VInt || x.failed() {
+		return 0, 0, false
+	}
+	after, ok = x.readInt(x.word(x.arg(lenArg)))
+	return saved.Int64(), after, ok
 }
 
 // inoutLen renders a length the call may change: [16], or [128 => 16].

@@ -93,9 +93,9 @@ func FuzzTermios(f *testing.F) {
 	f.Fuzz(func(t *testing.T, mem []byte, req uint32) {
 		for _, verbose := range []bool{false, true} {
 			x := fuzzCtx(mem, event.ArchX86_64, "ioctl", [6]uint64{3, uint64(req), fuzzBase}, 0, verbose)
-			renderAll(x.termios(fuzzBase, false))
-			renderAll(x.termios(fuzzBase, true))
-			renderAll(x.termio(fuzzBase))
+			for _, l := range []termLayout{termiosLayout, termios2Layout, termioLayout} {
+				renderAll(x.termios(fuzzBase, l))
+			}
 			renderAll(x.winsize(fuzzBase))
 			x.call.Args = nil
 			decodeIoctl(x)

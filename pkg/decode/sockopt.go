@@ -206,16 +206,11 @@ var (
 	// in/out length.
 	FmtGetsockoptValOut = &Format{Name: "sockopt", Out: true, Decode: func(x *ctx, i int) event.Value {
 		addr := x.word(x.arg(i))
-		lenArg := int(x.sc.Args[i].Aux)
-		ulen := x.call.Args[lenArg].Val
-		if ulen.Kind != event.VInt || x.failed() {
-			return event.Ptr(addr)
-		}
-		rlen, ok := x.readInt(x.word(x.arg(lenArg)))
+		ulen, rlen, ok := x.inoutLens(int(x.sc.Args[i].Aux))
 		if !ok {
 			return event.Ptr(addr)
 		}
-		return x.getsockoptVal(uint32(x.arg(i-2)), uint32(x.arg(i-1)), addr, ulen.Int64(), rlen)
+		return x.getsockoptVal(uint32(x.arg(i-2)), uint32(x.arg(i-1)), addr, ulen, rlen)
 	}}
 )
 

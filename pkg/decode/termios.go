@@ -143,50 +143,48 @@ func (w *termFlagWord) AppendSym(b []byte, v uint64, style event.XlatStyle) []by
 
 func (w *termFlagWord) Names(v uint64) ([]string, uint64) { return w.flags.Names(v) }
 
-// termios decodes the kernel's struct termios (and struct termios2 when
-// speeds is set): its flags, and with -v its line discipline, control
-// characters and speeds.
-func (x *ctx) termios(addr uint64, speeds bool) event.Value {
-	size := 36
-	if speeds {
-		size = 44
-	}
-	b, ok := x.readFull(addr, size)
+// termLayout is where a terminal struct keeps its fields.
+type termLayout struct {
+	size     int
+	flagSize int // c_iflag and the three others: 4 bytes, or termio's 2
+	line, cc int
+	ccLen    int
+	speeds   bool // termios2's c_ispeed and c_ospeed follow c_cc
+}
+
+var (
+	termiosLayout  = termLayout{size: 36, flagSize: 4, line: 16, cc: 17, ccLen: 19}
+	termios2Layout = termLayout{size: 44, flagSize: 4, line: 16, cc: 17, ccLen: 19, speeds: true}
+	termioLayout   = termLayout{size: 18, flagSize: 2, line: 8, cc: 9, ccLen: 8}
+)
+
+// termios decodes a struct termios, termios2 or termio: its flags, and
+// with -v its line discipline, control characters and speeds.
+func (x *ctx) termios(addr uint64, l termLayout) event.Value {
+	b, ok := x.readFull(addr, l.size)
 	if !ok {
 		return event.Ptr(addr)
 	}
 	r := le(b)
-	v := x.termFlags(r.u32(0), r.u32(4), r.u32(8), r.u32(12))
+	flag := func(i int) uint64 {
+		if l.flagSize == 2 {
+			return r.u16(2 * i)
+		}
+		return r.u32(4 * i)
+	}
+	v := x.termFlags(flag(0), flag(1), flag(2), flag(3))
 	if !x.d.Opts.Verbose {
 		v.Trunc = true
 		return v
 	}
 	v.Elems = append(v.Elems,
-		event.Field("c_line", event.Value{Kind: event.VEnum, N: r.u8(16), Syms: LineDisciplines}),
-		event.Field("c_cc", controlCharsValue(b[17:36])))
-	if speeds {
+		event.Field("c_line", event.Value{Kind: event.VEnum, N: r.u8(l.line), Syms: LineDisciplines}),
+		event.Field("c_cc", controlCharsValue(b[l.cc:l.cc+l.ccLen])))
+	if l.speeds {
 		v.Elems = append(v.Elems,
 			event.Field("c_ispeed", event.Uint(r.u32(36))),
 			event.Field("c_ospeed", event.Uint(r.u32(40))))
 	}
-	return v
-}
-
-// termio decodes the old struct termio: 16-bit flags, 8 control chars.
-func (x *ctx) termio(addr uint64) event.Value {
-	b, ok := x.readFull(addr, 18)
-	if !ok {
-		return event.Ptr(addr)
-	}
-	r := le(b)
-	v := x.termFlags(r.u16(0), r.u16(2), r.u16(4), r.u16(6))
-	if !x.d.Opts.Verbose {
-		v.Trunc = true
-		return v
-	}
-	v.Elems = append(v.Elems,
-		event.Field("c_line", event.Value{Kind: event.VEnum, N: r.u8(8), Syms: LineDisciplines}),
-		event.Field("c_cc", controlCharsValue(b[9:17])))
 	return v
 }
 
