@@ -174,7 +174,7 @@ func run(ctx context.Context, opts *Options) error {
 
 	topts := tracer.Options{
 		Follow: opts.Follow > 0 || separate,
-		Decode: decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths},
+		Decode: decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths, Xlat: style.Xlat},
 	}
 	var t *tracer.Tracer
 	if len(pids) > 0 {

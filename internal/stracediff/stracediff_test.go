@@ -45,10 +45,10 @@ type program struct {
 var netCalls = regexp.MustCompile(`^(socket|socketpair|bind|connect|listen|accept4?|getsockname|getpeername|send|recv|sendto|recvfrom|sendmsg|recvmsg|sendmmsg|recvmmsg|setsockopt|getsockopt|shutdown|poll|ppoll|select|pselect6|epoll_\w+|ioctl)\(`)
 
 var programs = []program{
-	{src: "inet.c", flags: [][]string{nil, {"-yy"}, {"-v"}, {"-X", "raw"}, {"-X", "verbose"}}, scope: netCalls, min: 1},
+	{src: "inet.c", flags: [][]string{nil, {"-yy"}, {"-v"}, {"-xx"}, {"-s", "2"}, {"-X", "raw"}, {"-X", "verbose"}}, scope: netCalls, min: 1},
 	{src: "unix.c", args: func(dir string) []string {
 		return []string{filepath.Join(dir, "sock"), "gtrace-stracediff-" + filepath.Base(dir)}
-	}, flags: [][]string{nil, {"-yy"}, {"-x"}}, scope: netCalls, min: 1},
+	}, flags: [][]string{nil, {"-yy"}, {"-xx"}, {"-v", "-yy"}}, scope: netCalls, min: 1},
 	{src: "poll.c", flags: [][]string{nil, {"-y"}}, scope: netCalls, min: 1},
 	{src: "ioctl.c", flags: [][]string{nil, {"-v"}, {"-yy"}, {"-X", "verbose"}}, scope: netCalls, min: 1},
 	// i386: a 32-bit program without libc, all of whose calls count, and

@@ -47,6 +47,9 @@ type Options struct {
 	FDPaths int  // -y (1) and -yy (2): show what descriptors refer to
 	// MaxArray bounds the elements of an array shown (strace: -s as well).
 	MaxArray int
+	// Xlat is -X: how constants print in the text strace builds after a
+	// result, "= 1 ([{fd=3, revents=POLLIN}])", which is decoded as text.
+	Xlat event.XlatStyle
 }
 
 // DefaultStrSize is strace's default -s.

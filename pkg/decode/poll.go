@@ -252,10 +252,9 @@ func (x *ctx) timeoutWS() int {
 	return x.ws()
 }
 
-// render prints v as strace's default style does, for the text strace
-// builds after a return value.
+// render prints v for the text strace builds after a return value.
 func (x *ctx) render(v event.Value) string {
-	return string(v.AppendStrace(nil, &event.Style{}))
+	return string(v.AppendStrace(nil, &event.Style{Xlat: x.d.Opts.Xlat}))
 }
 
 // pollReady renders what poll returned: Timeout, or the descriptors with
@@ -292,7 +291,7 @@ func (x *ctx) pollReady(tsArg int) event.Value {
 		b = append(b, "{fd="...)
 		b = strconv.AppendInt(b, p.s32(0), 10)
 		b = append(b, ", revents="...)
-		b = PollEvents.AppendSym(b, revents, event.XlatAbbrev)
+		b = PollEvents.AppendSym(b, revents, x.d.Opts.Xlat)
 		b = append(b, '}')
 		printed++
 	}

@@ -204,7 +204,7 @@ func (fn netOrder) AppendSym(b []byte, v uint64, style event.XlatStyle) []byte {
 	if fn == "htonl" {
 		size = 4
 	}
-	return appendNetStyled(b, bigEndian(v, size), style, func(b []byte) []byte {
+	return appendNetStyled(b, bigEndian(v, size), &event.Style{Xlat: style}, func(b []byte) []byte {
 		b = append(b, fn...)
 		b = append(b, '(')
 		b = strconv.AppendUint(b, v, 10)
@@ -216,12 +216,12 @@ func (fn netOrder) Names(v uint64) ([]string, uint64) { return nil, v }
 
 // appendNetStyled appends a network value in an -X style: its raw bytes,
 // its decoding (abbrev), or both.
-func appendNetStyled(b, raw []byte, style event.XlatStyle, decoded func([]byte) []byte) []byte {
-	if style == event.XlatAbbrev {
+func appendNetStyled(b, raw []byte, st *event.Style, decoded func([]byte) []byte) []byte {
+	if st.Xlat == event.XlatAbbrev {
 		return decoded(b)
 	}
 	b = event.AppendQuoted(b, raw, 0, true)
-	if style == event.XlatRaw {
+	if st.Xlat == event.XlatRaw {
 		return b
 	}
 	b = append(b, " /* "...)
@@ -245,12 +245,18 @@ func inetAddr(a []byte) event.Value {
 
 type inetAddrSyms struct{}
 
-func (inetAddrSyms) AppendSym(b []byte, v uint64, style event.XlatStyle) []byte {
+func (s inetAddrSyms) AppendSym(b []byte, v uint64, style event.XlatStyle) []byte {
+	return s.AppendStyled(b, v, &event.Style{Xlat: style})
+}
+
+// AppendStyled implements event.StyledSymbols: -xx quotes the address
+// in hex.
+func (inetAddrSyms) AppendStyled(b []byte, v uint64, st *event.Style) []byte {
 	raw := bigEndian(v, 4)
-	return appendNetStyled(b, raw, style, func(b []byte) []byte {
-		b = append(b, `inet_addr("`...)
-		b = netip.AddrFrom4([4]byte(raw)).AppendTo(b)
-		return append(b, `")`...)
+	return appendNetStyled(b, raw, st, func(b []byte) []byte {
+		b = append(b, "inet_addr("...)
+		b = event.AppendQuoted(b, netip.AddrFrom4([4]byte(raw)).AppendTo(nil), st.Hex, false)
+		return append(b, ')')
 	})
 }
 
@@ -264,7 +270,13 @@ type inet6Addr struct {
 	field string
 }
 
-func (a *inet6Addr) AppendSym(b []byte, _ uint64, style event.XlatStyle) []byte {
+func (a *inet6Addr) AppendSym(b []byte, v uint64, style event.XlatStyle) []byte {
+	return a.AppendStyled(b, v, &event.Style{Xlat: style})
+}
+
+// AppendStyled implements event.StyledSymbols.
+func (a *inet6Addr) AppendStyled(b []byte, _ uint64, st *event.Style) []byte {
+	style := st.Xlat
 	if style != event.XlatAbbrev {
 		b = append(b, a.field...)
 		b = append(b, '=')
@@ -276,9 +288,8 @@ func (a *inet6Addr) AppendSym(b []byte, _ uint64, style event.XlatStyle) []byte 
 	if style == event.XlatVerbose {
 		b = append(b, " /* "...)
 	}
-	b = append(b, `inet_pton(AF_INET6, "`...)
-	b = appendInet6(b, a.addr)
-	b = append(b, '"')
+	b = append(b, "inet_pton(AF_INET6, "...)
+	b = event.AppendQuoted(b, appendInet6(nil, a.addr), st.Hex, false)
 	if style == event.XlatAbbrev {
 		b = append(b, ", &"...)
 		b = append(b, a.field...)
@@ -315,6 +326,12 @@ func ifindex(idx uint32) event.Value {
 type ifindexSyms string
 
 func (name ifindexSyms) AppendSym(b []byte, v uint64, style event.XlatStyle) []byte {
+	return name.AppendStyled(b, v, &event.Style{Xlat: style})
+}
+
+// AppendStyled implements event.StyledSymbols.
+func (name ifindexSyms) AppendStyled(b []byte, v uint64, st *event.Style) []byte {
+	style := st.Xlat
 	if style != event.XlatAbbrev {
 		b = strconv.AppendUint(b, v, 10)
 	}
@@ -324,9 +341,9 @@ func (name ifindexSyms) AppendSym(b []byte, v uint64, style event.XlatStyle) []b
 	if style == event.XlatVerbose {
 		b = append(b, " /* "...)
 	}
-	b = append(b, `if_nametoindex("`...)
-	b = append(b, name...)
-	b = append(b, `")`...)
+	b = append(b, "if_nametoindex("...)
+	b = event.AppendQuoted(b, []byte(name), st.Hex, false)
+	b = append(b, ')')
 	if style == event.XlatVerbose {
 		b = append(b, " */"...)
 	}
@@ -340,7 +357,7 @@ func (name ifindexSyms) Names(v uint64) ([]string, uint64) { return nil, v }
 type ethProtoNet struct{}
 
 func (ethProtoNet) AppendSym(b []byte, v uint64, style event.XlatStyle) []byte {
-	return appendNetStyled(b, bigEndian(v, 2), style, func(b []byte) []byte {
+	return appendNetStyled(b, bigEndian(v, 2), &event.Style{Xlat: style}, func(b []byte) []byte {
 		b = append(b, "htons("...)
 		b = EthernetProtocols.AppendSym(b, v, event.XlatAbbrev)
 		return append(b, ')')

@@ -84,6 +84,13 @@ type Symbols interface {
 	Names(v uint64) (names []string, rest uint64)
 }
 
+// StyledSymbols are Symbols whose rendering quotes strings, which -x and
+// -xx change too: strace prints inet_addr("\x31\x32\x37...") with -xx.
+type StyledSymbols interface {
+	Symbols
+	AppendStyled(b []byte, v uint64, st *Style) []byte
+}
+
 // Style is what strace's command-line flags change about printing.
 type Style struct {
 	Hex  int // 0 octal escapes; 1 (-x) hex for non-ASCII strings; 2 (-xx) all hex
@@ -166,6 +173,9 @@ func (v *Value) appendBare(b []byte, st *Style) []byte {
 	case VFlags, VEnum:
 		if v.Syms == nil {
 			return AppendHex(b, v.N)
+		}
+		if ss, ok := v.Syms.(StyledSymbols); ok {
+			return ss.AppendStyled(b, v.N, st)
 		}
 		return v.Syms.AppendSym(b, v.N, st.Xlat)
 	case VPtr:
