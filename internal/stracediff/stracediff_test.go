@@ -51,6 +51,7 @@ var programs = []program{
 	}, flags: [][]string{nil, {"-yy"}, {"-xx"}, {"-v", "-yy"}}, scope: netCalls, min: 1},
 	{src: "poll.c", flags: [][]string{nil, {"-y"}}, scope: netCalls, min: 1},
 	{src: "ioctl.c", flags: [][]string{nil, {"-v"}, {"-yy"}, {"-X", "verbose"}}, scope: netCalls, min: 1},
+	{src: "sockioctl.c", flags: [][]string{nil, {"-xx"}}, scope: netCalls, min: 1},
 	// i386: a 32-bit program without libc, all of whose calls count, and
 	// a 64-bit one making int $0x80 calls.
 	{src: "compat32.c", cflags: []string{"-m32", "-O1", "-nostdlib", "-static", "-ffreestanding", "-fno-pic", "-fno-stack-protector"}, flags: [][]string{nil}, min: 0.9},

@@ -128,6 +128,7 @@ const (
 	argTCXONC                   // TCXONC's action
 	argTCFLSH                   // TCFLSH's queue
 	argChar                     // one character it points to (TIOCSTI)
+	argAddr                     // the register as an address: NULL or hex
 )
 
 var termLayouts = map[ioctlArg]termLayout{argTermios: termiosLayout, argTermios2: termios2Layout, argTermio: termioLayout}
@@ -172,6 +173,16 @@ var termIoctls = map[uint32]ioctlSpec{
 	0x541f: {argNone, false},
 }
 
+// ioctlSpecOf returns how a request's argument shows, if strace decodes
+// it.
+func ioctlSpecOf(req uint32) (ioctlSpec, bool) {
+	if spec, ok := termIoctls[req]; ok {
+		return spec, true
+	}
+	spec, ok := sockIoctls[req]
+	return spec, ok
+}
+
 // decodedTypes are the request types strace has a decoder for; with -v,
 // the argument of a request of any other type shows as the bytes its
 // number says it points to.
@@ -204,8 +215,16 @@ func decodeIoctl(x *ctx) {
 		event.Arg{Name: "fd", Format: "fd", Raw: x.arg(0), Val: x.fd(int64(int32(x.arg(0))))},
 		event.Arg{Name: "request", Format: "ioctl_request", Raw: x.arg(1),
 			Val: event.Value{Kind: event.VEnum, N: uint64(req), Syms: ioctlRequest{ioctlTable(x.call.Arch)}}})
-	spec, known := termIoctls[req]
 	a := event.Arg{Name: "arg", Format: "ioctl_arg", Raw: x.arg(2)}
+	if ifs, ok := ifreqIoctls[req]; ok {
+		// A getter shows the interface's name at entry and what the
+		// kernel filled in at exit; the entry's part is kept in Val.
+		a.Out = ifs.get
+		a.Val = x.ifreq(x.word(x.arg(2)), ifs, false, event.Value{})
+		x.call.Args = append(x.call.Args, a)
+		return
+	}
+	spec, known := ioctlSpecOf(req)
 	switch {
 	case known && spec.arg == argNone:
 		return
@@ -229,7 +248,13 @@ func ioctlExit(x *ctx) {
 	}
 	req := uint32(x.arg(1))
 	a := &x.call.Args[2]
-	if spec, known := termIoctls[req]; known {
+	if ifs, ok := ifreqIoctls[req]; ok {
+		if a.Val.Kind == event.VStruct {
+			a.Val = x.ifreq(x.word(x.arg(2)), ifs, true, a.Val)
+		}
+		return
+	}
+	if spec, known := ioctlSpecOf(req); known {
 		if x.failed() {
 			a.Val = event.Ptr(x.word(x.arg(2)))
 			return
@@ -298,6 +323,8 @@ func (x *ctx) ioctlArg(kind ioctlArg) event.Value {
 		return event.Value{Kind: event.VEnum, N: addr, Syms: tcflshQueues}
 	case argChar:
 		return x.buffer(addr, 1)
+	case argAddr:
+		return event.Ptr(addr)
 	}
 	return event.Hex(addr)
 }

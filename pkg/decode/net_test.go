@@ -347,6 +347,29 @@ func TestIoctls(t *testing.T) {
 		{"unknown request verbose shows bytes", func(m *netMem) netCall {
 			return netCall{name: "ioctl", args: [6]uint64{3, 0xc0047803, m.put(le(uint32(1)))}, opts: decode.Options{Verbose: true}}
 		}, `ioctl(3, _IOC(_IOC_READ|_IOC_WRITE, 0x78, 0x3, 0x4), "\x01\x00\x00\x00" => "\x01\x00\x00\x00") = 0`},
+		{"SIOCGIFINDEX", func(m *netMem) netCall {
+			r := m.put(le("lo\x00", make([]byte, 13), int32(1), make([]byte, 20)))
+			return netCall{name: "ioctl", args: [6]uint64{3, 0x8933, r}}
+		}, `ioctl(3, SIOCGIFINDEX, {ifr_name="lo", ifr_ifindex=1}) = 0`},
+		{"SIOCGIFINDEX failed", func(m *netMem) netCall {
+			r := m.put(le("nosuch0\x00", make([]byte, 32)))
+			return netCall{name: "ioctl", args: [6]uint64{3, 0x8933, r}, ret: errno(19)}
+		}, `ioctl(3, SIOCGIFINDEX, {ifr_name="nosuch0"}) = -1 ENODEV (No such device)`},
+		{"SIOCGIFNAME", func(m *netMem) netCall {
+			r := m.put(le("eth0\x00", make([]byte, 11), int32(2), make([]byte, 20)))
+			return netCall{name: "ioctl", args: [6]uint64{3, 0x8910, r}}
+		}, `ioctl(3, SIOCGIFNAME, {ifr_ifindex=2, ifr_name="eth0"}) = 0`},
+		{"SIOCSIFFLAGS", func(m *netMem) netCall {
+			r := m.put(le("lo\x00", make([]byte, 13), uint16(0x49), make([]byte, 22)))
+			return netCall{name: "ioctl", args: [6]uint64{3, 0x8914, r}}
+		}, `ioctl(3, SIOCSIFFLAGS, {ifr_name="lo", ifr_flags=IFF_UP|IFF_LOOPBACK|IFF_RUNNING}) = 0`},
+		{"SIOCGIFHWADDR", func(m *netMem) netCall {
+			r := m.put(le("eth0\x00", make([]byte, 11), uint16(1), []byte{2, 0xfc, 0, 0, 0, 1}, make([]byte, 16)))
+			return netCall{name: "ioctl", args: [6]uint64{3, 0x8927, r}}
+		}, `ioctl(3, SIOCGIFHWADDR, {ifr_name="eth0", ifr_hwaddr={sa_family=ARPHRD_ETHER, sa_data=02:fc:00:00:00:01}}) = 0`},
+		{"SIOCGSTAMP as an address", func(*netMem) netCall {
+			return netCall{name: "ioctl", args: [6]uint64{3, 0x8906, 0}, ret: errno(2)}
+		}, "ioctl(3, SIOCGSTAMP_OLD, NULL) = -1 ENOENT (No such file or directory)"},
 		{"request raw style", func(m *netMem) netCall {
 			return netCall{name: "ioctl", args: [6]uint64{3, 0x541b, m.put(le(int32(3)))}, style: event.Style{Xlat: event.XlatRaw}}
 		}, "ioctl(3, 0x541b, [3]) = 0"},

@@ -170,3 +170,24 @@ func FuzzSocketcall(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIfreq decodes every struct ifreq request strace knows.
+func FuzzIfreq(f *testing.F) {
+	f.Add(append([]byte("lo\x00"), make([]byte, 37)...), true)
+	f.Fuzz(func(t *testing.T, mem []byte, fail bool) {
+		ret := int64(0)
+		if fail {
+			ret = -19
+		}
+		for _, arch := range arches() {
+			for req := range ifreqIoctls {
+				x := fuzzCtx(mem, arch, "ioctl", [6]uint64{3, uint64(req), fuzzBase}, ret, false)
+				decodeIoctl(x)
+				ioctlExit(x)
+				for _, a := range x.call.Args {
+					renderAll(a.Val)
+				}
+			}
+		}
+	})
+}

@@ -33,7 +33,7 @@ import (
 // headers are those strace's table draws from that a program is likely to
 // use ioctls of.
 var headers = strings.Fields(`
-asm-generic/ioctls.h linux/sockios.h linux/soundcard.h linux/fs.h linux/random.h linux/loop.h
+asm-generic/ioctls.h asm-generic/sockios.h linux/sockios.h linux/soundcard.h linux/fs.h linux/random.h linux/loop.h
 linux/perf_event.h linux/seccomp.h linux/nbd.h linux/userfaultfd.h linux/kd.h linux/vt.h linux/nsfs.h
 linux/inotify.h linux/if_tun.h linux/rtc.h linux/cdrom.h linux/fd.h linux/fiemap.h linux/hdreg.h
 linux/input.h linux/hidraw.h linux/uinput.h linux/watchdog.h linux/ppdev.h linux/serial.h
@@ -51,7 +51,7 @@ linux/remoteproc_cdev.h linux/aspeed-lpc-ctrl.h linux/kcov.h linux/hpet.h linux/
 linux/bsg.h linux/vboxguest.h linux/sonypi.h`)
 
 // numericHeaders define requests as plain numbers.
-var numericHeaders = map[string]bool{"asm-generic/ioctls.h": true, "linux/sockios.h": true}
+var numericHeaders = map[string]bool{"asm-generic/ioctls.h": true, "asm-generic/sockios.h": true, "linux/sockios.h": true}
 
 // prelude is included before a header that needs it.
 var prelude = map[string]string{"asm-generic/ioctls.h": "#include <asm/termbits.h>\n"}
