@@ -244,6 +244,51 @@ func (x *ctx) indirectOut(i, size int, render func(le) event.Value) event.Value 
 	return event.Value{Kind: event.VArray, Elems: []event.Value{render(le(b))}}
 }
 
+// Old signal formats of i386: sigaction, sigprocmask, sigpending and
+// sigsuspend take a 32-bit mask (old_sigset_t).
+var (
+	// FmtOldSigaction is the struct old_sigaction sigaction reads:
+	// handler, mask, flags, restorer.
+	FmtOldSigaction = &Format{Name: "sigaction", Decode: func(x *ctx, i int) event.Value {
+		return x.oldSigaction(x.word(x.arg(i)))
+	}}
+	// FmtOldSigactionOut is the old_sigaction sigaction fills.
+	FmtOldSigactionOut = &Format{Name: "sigaction", Out: true, Decode: func(x *ctx, i int) event.Value {
+		if x.failed() {
+			return event.Ptr(x.word(x.arg(i)))
+		}
+		return x.oldSigaction(x.word(x.arg(i)))
+	}}
+	// FmtOldSigset is an old_sigset_t the call reads.
+	FmtOldSigset = &Format{Name: "sigset", Decode: func(x *ctx, i int) event.Value {
+		return x.sigset(x.word(x.arg(i)), 4)
+	}}
+	// FmtOldSigsetOut is an old_sigset_t the call fills.
+	FmtOldSigsetOut = &Format{Name: "sigset", Out: true, Decode: func(x *ctx, i int) event.Value {
+		if x.failed() {
+			return event.Ptr(x.word(x.arg(i)))
+		}
+		return x.sigset(x.word(x.arg(i)), 4)
+	}}
+	// FmtOldSigmask is sigsuspend's mask, passed by value.
+	FmtOldSigmask = &Format{Name: "sigset", Decode: func(x *ctx, i int) event.Value {
+		v := x.arg(i)
+		return event.Text(string(appendSigset(nil, []byte{byte(v), byte(v >> 8), byte(v >> 16), byte(v >> 24)})))
+	}}
+)
+
+func (x *ctx) oldSigaction(addr uint64) event.Value {
+	if addr == 0 {
+		return event.Ptr(0)
+	}
+	raw, ok := x.readFull(addr, 16)
+	if !ok {
+		return event.Fault(addr)
+	}
+	b := le(raw)
+	return sigactionValue(b.u32(0), b.u32(8), b.u32(12), raw[4:8])
+}
+
 // SeekWhence names lseek's whence.
 var SeekWhence = &Enum{Unknown: "SEEK_???", Syms: []Sym{
 	{0, "SEEK_SET"}, {1, "SEEK_CUR"}, {2, "SEEK_END"}, {3, "SEEK_DATA"}, {4, "SEEK_HOLE"},

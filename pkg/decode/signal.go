@@ -138,27 +138,27 @@ func (x *ctx) sigaction(addr uint64) event.Value {
 	if !ok {
 		return event.Fault(addr)
 	}
-	word := func(i int) uint64 {
-		if ws == 4 {
-			return le(raw).u32(i * 4)
-		}
-		return le(raw).u64(i * 8)
-	}
-	handler := event.Hex(word(0))
-	switch word(0) {
+	b := le(raw)
+	return sigactionValue(b.word(0, ws), b.word(1, ws), b.word(2, ws), raw[3*ws:3*ws+8])
+}
+
+// sigactionValue renders a struct sigaction's fields as strace does:
+// the restorer only when SA_RESTORER says there is one.
+func sigactionValue(handler, flags, restorer uint64, mask []byte) event.Value {
+	h := event.Hex(handler)
+	switch handler {
 	case 0:
-		handler = event.Text("SIG_DFL")
+		h = event.Text("SIG_DFL")
 	case 1:
-		handler = event.Text("SIG_IGN")
+		h = event.Text("SIG_IGN")
 	}
-	flags := word(1)
 	v := event.Value{Kind: event.VStruct, Elems: []event.Value{
-		event.Field("sa_handler", handler),
-		event.Field("sa_mask", event.Text(string(appendSigset(nil, raw[3*ws:3*ws+8])))),
+		event.Field("sa_handler", h),
+		event.Field("sa_mask", event.Text(string(appendSigset(nil, mask)))),
 		event.Field("sa_flags", event.Value{Kind: event.VFlags, N: flags, Syms: SaFlags}),
 	}}
 	if flags&0x04000000 != 0 {
-		v.Elems = append(v.Elems, event.Field("sa_restorer", event.Hex(word(2))))
+		v.Elems = append(v.Elems, event.Field("sa_restorer", event.Hex(restorer)))
 	}
 	return v
 }

@@ -67,5 +67,11 @@ void _start(void) {
 	sc(102, 99, 0, 0);                                     // bad socketcall
 	sc(102, 1, 0, 0);                                      // unreadable socketcall args
 	sc(90, 0, 0, 0);                                       // unreadable old mmap
+	u32 oact[4] = {0x5678, 1u << 1, 0x04000000, 0x9abc};    // handler, mask [INT], SA_RESTORER, restorer
+	u32 oold[4];
+	sc(67, 2, oact, oold);                                 // old sigaction(SIGINT)
+	u32 oset = 1u << 9, prev;
+	sc(126, 0, &oset, &prev);                              // old sigprocmask(SIG_BLOCK, [USR1])
+	sc(73, &prev, 0, 0);                                   // old sigpending
 	sc(1, 0, 0, 0);                                        // exit
 }
