@@ -229,7 +229,8 @@ func decodeIoctl(x *ctx) {
 	case known && spec.arg == argNone:
 		return
 	case known && spec.out:
-		a.Out = true
+		// strace prints the comma before a getter's argument with it.
+		a.Out, a.LateComma = true, true
 	case !known && x.rawIoctlArg(req):
 		a.Out = iocDir(req) != 1 // _IOC_WRITE alone is shown at entry
 		if !a.Out || iocDir(req) != 2 {

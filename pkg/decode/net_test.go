@@ -1,10 +1,12 @@
 package decode_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
+	"github.com/gtrace/gtrace/pkg/format"
 )
 
 const badAddr = 0xdead0000
@@ -377,4 +379,37 @@ func TestIoctls(t *testing.T) {
 			return netCall{name: "ioctl", args: [6]uint64{3, 0x541b, m.put(le(int32(3)))}, style: event.Style{Xlat: event.XlatVerbose}}
 		}, "ioctl(3, 0x541b /* FIONREAD */, [3]) = 0"},
 	})
+}
+
+// TestIoctlGetterUnfinished checks where the comma before a getter's
+// argument goes when another task's line cuts the call: strace prints
+// "ioctl(0, TCGETS <unfinished ...>" and "<... ioctl resumed>, 0x...)".
+func TestIoctlGetterUnfinished(t *testing.T) {
+	row := decode.TableFor(event.ArchX86_64).ByName("ioctl")
+	d := decode.NewDecoder(decode.Options{}, nil)
+	mem := &decode.SliceMemory{}
+	getter := &event.Call{Arch: event.ArchX86_64}
+	args := [6]uint64{0, 0x5401, 0x7fff0000}
+	d.Entry(getter, row, &args, mem, 1)
+	other := &event.Call{Arch: event.ArchX86_64}
+	pid := decode.TableFor(event.ArchX86_64).ByName("getpid")
+	d.Entry(other, pid, &[6]uint64{}, mem, 2)
+	d.Exit(other, pid, 2, mem, 2)
+	d.Exit(getter, row, errno(eNOTTY), mem, 1)
+
+	var out strings.Builder
+	f := format.NewStrace(&out, format.StraceOptions{Prefix: format.PrefixNever})
+	for _, ev := range []event.Event{
+		{Kind: event.KindSyscallEntry, PID: 1, TID: 1, Call: getter},
+		{Kind: event.KindSyscallEntry, PID: 2, TID: 2, Call: other},
+		{Kind: event.KindSyscallExit, PID: 2, TID: 2, Call: other},
+		{Kind: event.KindSyscallExit, PID: 1, TID: 1, Call: getter},
+	} {
+		_ = f.Write(&ev)
+	}
+	_ = f.End()
+	want := "ioctl(0, TCGETS <unfinished ...>\ngetpid() = 2\n<... ioctl resumed>, 0x7fff0000) = -1 ENOTTY (Inappropriate ioctl for device)\n"
+	if got := resultPadding.ReplaceAllString(out.String(), ") = "); got != want {
+		t.Errorf("got\n%swant\n%s", got, want)
+	}
 }

@@ -120,6 +120,9 @@ type Arg struct {
 	Format string // the format that decoded it ("path")
 	Raw    uint64 // the register value
 	Out    bool   // decoded at exit: the kernel writes it
+	// LateComma, on an Out argument, puts the ", " before it at exit:
+	// strace prints "ioctl(0, TCGETS <unfinished ...>" for the getters.
+	LateComma bool
 	Val    Value
 }
 

@@ -200,12 +200,15 @@ func (f *Strace) appendArgs(b []byte, c *event.Call, from, to int) []byte {
 		if a.Val.Kind == event.VNone && !a.Out {
 			continue
 		}
+		if a.LateComma && i == from && i > 0 {
+			b = append(b, ", "...)
+		}
 		if a.Val.Name != "" {
 			b = append(b, a.Val.Name...)
 			b = append(b, '=')
 		}
 		b = a.Val.AppendStrace(b, &f.opts.Style)
-		if i < last {
+		if i < last && !(i+1 < len(c.Args) && c.Args[i+1].LateComma) {
 			b = append(b, ", "...)
 		}
 	}
