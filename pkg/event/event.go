@@ -123,7 +123,7 @@ type Arg struct {
 	// LateComma, on an Out argument, puts the ", " before it at exit:
 	// strace prints "ioctl(0, TCGETS <unfinished ...>" for the getters.
 	LateComma bool
-	Val    Value
+	Val       Value
 }
 
 // Signal describes a delivered signal (a siginfo_t, decoded).
