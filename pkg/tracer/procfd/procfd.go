@@ -56,8 +56,9 @@ func (r *Resolver) FDPath(pid, fd int) string {
 
 // DescribeFD implements decode.FDDescriber: what strace -yy prints for a
 // descriptor. For a socket it is the endpoints in place of the path
-// ("UNIX-STREAM:[1234->1235]"); for a device its path, type and numbers
-// ("/dev/null", "char 1:3"); for anything else the path.
+// ("UNIX-STREAM:[1234->1235]"); for a pidfd its process ("pid:1234"); for
+// a device its path, type and numbers ("/dev/null", "char 1:3"); for
+// anything else the path.
 func (r *Resolver) DescribeFD(pid, fd int) decode.FDInfo {
 	link := fdLink(pid, fd)
 	path, err := os.Readlink(link)
@@ -70,7 +71,28 @@ func (r *Resolver) DescribeFD(pid, fd int) decode.FDInfo {
 		}
 		return decode.FDInfo{Path: path}
 	}
+	if path == "anon_inode:[pidfd]" {
+		if target := pidfdTarget(pid, fd); target > 0 {
+			return decode.FDInfo{Path: "pid:" + strconv.Itoa(target), Endpoints: true}
+		}
+	}
 	return decode.FDInfo{Path: path, Device: device(path)}
+}
+
+// pidfdTarget returns the process a pidfd refers to, from its fdinfo's
+// "Pid:" line; 0 when unknown.
+func pidfdTarget(pid, fd int) int {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/fdinfo/" + strconv.Itoa(fd))
+	if err != nil {
+		return 0
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "Pid:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(v))
+			return n
+		}
+	}
+	return 0
 }
 
 func fdLink(pid, fd int) string {

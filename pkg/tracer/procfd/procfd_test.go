@@ -152,6 +152,14 @@ func TestDescribeNetlinkAndPaths(t *testing.T) {
 	if got := r.DescribeFD(pid, int(p.Fd())); !regexp.MustCompile(`^pipe:\[\d+\]$`).MatchString(got.Path) || got.Device != "" || got.Endpoints {
 		t.Errorf("pipe: %+v", got)
 	}
+	pidfd, err := unix.PidfdOpen(pid, 0)
+	if err == nil {
+		defer unix.Close(pidfd)
+		want := decode.FDInfo{Path: "pid:" + strconv.Itoa(pid), Endpoints: true}
+		if got := r.DescribeFD(pid, pidfd); got != want {
+			t.Errorf("pidfd: %+v, want %+v", got, want)
+		}
+	}
 	if got := r.DescribeFD(pid, 1<<20); got != (decode.FDInfo{}) {
 		t.Errorf("closed descriptor: %+v", got)
 	}
