@@ -413,3 +413,45 @@ func TestIoctlGetterUnfinished(t *testing.T) {
 		t.Errorf("got\n%swant\n%s", got, want)
 	}
 }
+
+// BenchmarkNetDecode decodes and prints network calls from memory, as
+// the tracer does for each stop: a connect, a sendmsg with control data,
+// a poll and a TCGETS.
+func BenchmarkNetDecode(b *testing.B) {
+	m := newNetMem()
+	sa := m.put(sockaddrIn(8080))
+	a := m.put([]byte("hello"))
+	iov := m.put(le(a, uint64(5)))
+	ctl := m.put(le(uint64(20), int32(1), int32(1), int32(5), uint32(0)))
+	msg := m.put(msghdr64(0, 0, iov, 1, ctl, 24, 0))
+	fds := m.put(le(int32(3), uint16(1), uint16(1)))
+	tio := m.put(make([]byte, 36))
+	calls := []struct {
+		name string
+		args [6]uint64
+		ret  int64
+	}{
+		{"connect", [6]uint64{3, sa, 16}, 0},
+		{"sendmsg", [6]uint64{3, msg, 0}, 5},
+		{"poll", [6]uint64{fds, 1, 100}, 1},
+		{"ioctl", [6]uint64{0, 0x5401, tio}, 0},
+	}
+	tbl := decode.TableFor(event.ArchX86_64)
+	d := decode.NewDecoder(decode.Options{}, nil)
+	f := format.NewStrace(discard{}, format.StraceOptions{Prefix: format.PrefixNever})
+	c := &event.Call{Arch: event.ArchX86_64}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		k := &calls[i%len(calls)]
+		row := tbl.ByName(k.name)
+		d.Entry(c, row, &k.args, &m.m, 1)
+		_ = f.Write(&event.Event{Kind: event.KindSyscallEntry, PID: 1, TID: 1, Call: c})
+		d.Exit(c, row, k.ret, &m.m, 1)
+		_ = f.Write(&event.Event{Kind: event.KindSyscallExit, PID: 1, TID: 1, Call: c})
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
