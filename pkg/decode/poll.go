@@ -71,15 +71,15 @@ var (
 	// FmtTimeout is a struct timespec of the call's longs (the old 32-bit
 	// one on i386).
 	FmtTimeout = &Format{Name: "timespec", Decode: func(x *ctx, i int) event.Value {
-		return x.timespec(x.word(x.arg(i)), x.ws())
+		return x.timeoutSpec(x.word(x.arg(i)), x.ws())
 	}}
 	// FmtTimeout64 is a struct __kernel_timespec: 64-bit on every arch.
 	FmtTimeout64 = &Format{Name: "timespec", Decode: func(x *ctx, i int) event.Value {
-		return x.timespec(x.word(x.arg(i)), 8)
+		return x.timeoutSpec(x.word(x.arg(i)), 8)
 	}}
-	// FmtTimeval is select's struct timeval.
-	FmtTimeval = &Format{Name: "timeval", Decode: func(x *ctx, i int) event.Value {
-		return x.timeval(x.word(x.arg(i)))
+	// FmtSelectTimeval is select's struct timeval.
+	FmtSelectTimeval = &Format{Name: "timeval", Decode: func(x *ctx, i int) event.Value {
+		return x.timeoutVal(x.word(x.arg(i)))
 	}}
 	// FmtPselectSig is pselect6's sixth argument, a pointer to
 	// {const sigset_t *ss; size_t ss_len}.
@@ -169,17 +169,17 @@ func fdsetValue(v event.Value) event.Value {
 	return v
 }
 
-// timespec decodes a struct timespec of two longs of ws bytes.
-func (x *ctx) timespec(addr uint64, ws int) event.Value {
-	return x.timePair(addr, ws, "tv_nsec")
+// timeoutSpec decodes a struct timespec of two longs of ws bytes.
+func (x *ctx) timeoutSpec(addr uint64, ws int) event.Value {
+	return x.timeoutPair(addr, ws, "tv_nsec")
 }
 
-// timeval decodes a struct timeval of the call's longs.
-func (x *ctx) timeval(addr uint64) event.Value {
-	return x.timePair(addr, x.ws(), "tv_usec")
+// timeoutVal decodes a struct timeval of the call's longs.
+func (x *ctx) timeoutVal(addr uint64) event.Value {
+	return x.timeoutPair(addr, x.ws(), "tv_usec")
 }
 
-func (x *ctx) timePair(addr uint64, ws int, sub string) event.Value {
+func (x *ctx) timeoutPair(addr uint64, ws int, sub string) event.Value {
 	if addr == 0 {
 		return event.Ptr(0)
 	}
@@ -225,10 +225,10 @@ var (
 		return event.Int(x.ret()), x.pollReady(2)
 	}}
 	FmtRetSelect = &Format{Name: "int", Ret: func(x *ctx) (event.Value, event.Value) {
-		return event.Int(x.ret()), x.selectReady(x.timeval)
+		return event.Int(x.ret()), x.selectReady(x.timeoutVal)
 	}}
 	FmtRetPselect = &Format{Name: "int", Ret: func(x *ctx) (event.Value, event.Value) {
-		return event.Int(x.ret()), x.selectReady(func(addr uint64) event.Value { return x.timespec(addr, x.timeoutWS()) })
+		return event.Int(x.ret()), x.selectReady(func(addr uint64) event.Value { return x.timeoutSpec(addr, x.timeoutWS()) })
 	}}
 	// FmtRetRecvmmsg is recvmmsg's: Timeout, or the time left.
 	FmtRetRecvmmsg = &Format{Name: "int", Ret: func(x *ctx) (event.Value, event.Value) {
@@ -239,7 +239,7 @@ var (
 		if addr == 0 {
 			return event.Int(x.ret()), event.Value{}
 		}
-		return event.Int(x.ret()), event.Text("left " + x.render(x.timespec(addr, x.timeoutWS())))
+		return event.Int(x.ret()), event.Text("left " + x.render(x.timeoutSpec(addr, x.timeoutWS())))
 	}}
 )
 
@@ -304,7 +304,7 @@ func (x *ctx) pollReady(tsArg int) event.Value {
 				b = append(b, ", "...)
 			}
 			b = append(b, "left "...)
-			b = append(b, x.render(x.timespec(ts, x.timeoutWS()))...)
+			b = append(b, x.render(x.timeoutSpec(ts, x.timeoutWS()))...)
 		}
 	}
 	if len(b) == 0 {

@@ -147,7 +147,7 @@ var syscallsI386 = [470]Syscall{
 	139: {Nr: 139, Name: "setfsgid", Args: []ArgSpec{{"gid", FmtUid16, -1}}, Ret: nil, Cats: categories.System, Flags: 0},
 	140: {Nr: 140, Name: "_llseek", Args: []ArgSpec{{"fd", FmtFd, -1}, {"offset_high", FmtOff64Hi, 2}, {"offset_low", FmtHidden, -1}, {"result", FmtLoffOut, -1}, {"whence", FmtSeekWhence, -1}}, Ret: nil, Cats: categories.Desc, Flags: 0},
 	141: {Nr: 141, Name: "getdents", Args: []ArgSpec{{"fd", FmtFd, -1}, {"dirent", FmtPtr, -1}, {"count", FmtUint, -1}}, Ret: nil, Cats: categories.System, Flags: 0},
-	142: {Nr: 142, Name: "_newselect", Args: []ArgSpec{{"n", FmtInt, -1}, {"inp", FmtFdset, 0}, {"outp", FmtFdset, 0}, {"exp", FmtFdset, 0}, {"tvp", FmtTimeval, -1}}, Ret: FmtRetSelect, Cats: categories.System, Flags: 0},
+	142: {Nr: 142, Name: "_newselect", Args: []ArgSpec{{"n", FmtInt, -1}, {"inp", FmtFdset, 0}, {"outp", FmtFdset, 0}, {"exp", FmtFdset, 0}, {"tvp", FmtSelectTimeval, -1}}, Ret: FmtRetSelect, Cats: categories.System, Flags: 0},
 	143: {Nr: 143, Name: "flock", Args: []ArgSpec{{"fd", FmtFd, -1}, {"cmd", FmtUint, -1}}, Ret: nil, Cats: categories.System, Flags: 0},
 	144: {Nr: 144, Name: "msync", Args: []ArgSpec{{"start", FmtUlong, -1}, {"len", FmtUlong, -1}, {"flags", FmtInt, -1}}, Ret: nil, Cats: categories.System, Flags: 0},
 	145: {Nr: 145, Name: "readv", Args: []ArgSpec{{"fd", FmtFd, -1}, {"vec", FmtPtr, -1}, {"vlen", FmtUlong, -1}}, Ret: nil, Cats: categories.System, Flags: 0},

@@ -28,7 +28,7 @@ var syscallsX86_64 = [470]Syscall{
 	20:  {Nr: 20, Name: "writev", Args: []ArgSpec{{"fd", FmtFd, -1}, {"vec", FmtPtr, -1}, {"vlen", FmtUlong, -1}}, Ret: nil, Cats: categories.System, Flags: 0},
 	21:  {Nr: 21, Name: "access", Args: []ArgSpec{{"filename", FmtPath, -1}, {"mode", FmtAccessMode, -1}}, Ret: nil, Cats: categories.File, Flags: 0},
 	22:  {Nr: 22, Name: "pipe", Args: []ArgSpec{{"fildes", FmtPtr, -1}}, Ret: nil, Cats: categories.System, Flags: 0},
-	23:  {Nr: 23, Name: "select", Args: []ArgSpec{{"n", FmtInt, -1}, {"inp", FmtFdset, 0}, {"outp", FmtFdset, 0}, {"exp", FmtFdset, 0}, {"tvp", FmtTimeval, -1}}, Ret: FmtRetSelect, Cats: categories.System, Flags: 0},
+	23:  {Nr: 23, Name: "select", Args: []ArgSpec{{"n", FmtInt, -1}, {"inp", FmtFdset, 0}, {"outp", FmtFdset, 0}, {"exp", FmtFdset, 0}, {"tvp", FmtSelectTimeval, -1}}, Ret: FmtRetSelect, Cats: categories.System, Flags: 0},
 	24:  {Nr: 24, Name: "sched_yield", Args: nil, Ret: nil, Cats: categories.System, Flags: 0},
 	25:  {Nr: 25, Name: "mremap", Args: []ArgSpec{{"addr", FmtUlong, -1}, {"old_len", FmtUlong, -1}, {"new_len", FmtUlong, -1}, {"flags", FmtUlong, -1}, {"new_addr", FmtUlong, -1}}, Ret: nil, Cats: categories.System, Flags: 0},
 	26:  {Nr: 26, Name: "msync", Args: []ArgSpec{{"start", FmtUlong, -1}, {"len", FmtUlong, -1}, {"flags", FmtInt, -1}}, Ret: nil, Cats: categories.System, Flags: 0},
