@@ -358,9 +358,9 @@ const (
 	statSize  = 144
 )
 
-// times maps six 32-bit time fields from src on: atime, its nsec, mtime,
+// statTimes maps six 32-bit time fields from src on: atime, its nsec, mtime,
 // ..., ctime's nsec.
-func times(src int) []statField {
+func statTimes(src int) []statField {
 	f := make([]statField, 6)
 	for i := range f {
 		f[i] = statField{dst: stAtime + 8*i, dstSize: 8, src: src + 4*i, srcSize: 4, signed: true}
@@ -375,7 +375,7 @@ var (
 		{stNlink, 8, 20, 4, false}, {stUID, 4, 24, 4, false}, {stGID, 4, 28, 4, false},
 		{stRdev, 8, 32, 8, false}, {stSize, 8, 44, 8, false}, {stBlksize, 8, 52, 4, false},
 		{stBlocks, 8, 56, 8, false},
-	}, times(64)...)
+	}, statTimes(64)...)
 	// compatStatFields lay out i386's struct stat: longs, and 16-bit
 	// mode, nlink and ids.
 	compatStatFields = append([]statField{
@@ -383,5 +383,5 @@ var (
 		{stNlink, 8, 10, 2, false}, {stUID, 4, 12, 2, false}, {stGID, 4, 14, 2, false},
 		{stRdev, 8, 16, 4, false}, {stSize, 8, 20, 4, false}, {stBlksize, 8, 24, 4, false},
 		{stBlocks, 8, 28, 4, false},
-	}, times(32)...)
+	}, statTimes(32)...)
 )
