@@ -211,7 +211,7 @@ func run(ctx context.Context, opts *Options) error {
 
 	topts := tracer.Options{
 		Follow:    opts.Follow > 0 || separate,
-		Decode:    decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths},
+		Decode:    decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths, Xlat: style.Xlat},
 		Trace:     sel.syscalls(),
 		NoSeccomp: !opts.Seccomp,
 	}
@@ -250,7 +250,9 @@ func run(ctx context.Context, opts *Options) error {
 		return true
 	}
 
-	msgs := &messages{io: opts.IO, fm: fm, quiet: opts.Quiet, attached: len(pids) > 0}
+	msgs := &messages{io: opts.IO, fm: fm, quiet: opts.Quiet, attached: len(pids) > 0,
+		// strace's -o FILE implies -q for a program it starts.
+		quietPersonality: opts.Quiet > 0 || (opts.Output != "" && len(pids) == 0)}
 	if !opts.Out.textMessages() {
 		msgs.quiet = 2
 	}
@@ -310,6 +312,8 @@ type messages struct {
 	fm       format.Formatter
 	quiet    int
 	attached bool
+	// quietPersonality hides "[ Process PID=N runs in 32 bit mode. ]".
+	quietPersonality bool
 	// atLineEnd defers a message while the trace, on the same stream,
 	// has a half-written line.
 	atLineEnd func(func())
@@ -329,6 +333,10 @@ func (m *messages) filter(ev *event.Event) bool {
 	case event.KindDetach:
 		if m.quiet == 0 {
 			m.say("Process %d detached", ev.TID)
+		}
+	case event.KindNotice:
+		if m.quietPersonality && strings.HasPrefix(ev.Text, "[ Process PID=") {
+			return false
 		}
 	}
 	return true

@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/gtrace/gtrace/pkg/tracer"
+	"github.com/gtrace/gtrace/pkg/tracer/procfd"
 )
 
 // pingPongEnv makes this program the demonstration client and server.
@@ -115,7 +116,7 @@ func run(cmd tracer.Cmd) (sockets, error) {
 			if s.IsEntry() || s.Return() <= 0 {
 				return tracer.Continue
 			}
-			link := tracer.ProcFDs{}.FDPath(s.PID, int(s.Arg(0)))
+			link := procfd.New().FDPath(s.PID, int(s.Arg(0)))
 			if !strings.HasPrefix(link, "socket:") {
 				return tracer.Continue
 			}

@@ -49,6 +49,34 @@ func TestExactCounts(t *testing.T) {
 	}
 }
 
+// TestForkStorm: children that end before their parent's fork event
+// reaches gtrace are reported once and do not keep gtrace waiting.
+func TestForkStorm(t *testing.T) {
+	gtrace := difftest.Gtrace(t)
+	prog := difftest.Tracee(t, "forkstorm")
+	const n = 300
+	out := filepath.Join(t.TempDir(), "trace")
+	cmd := exec.Command(gtrace, "-f", "-o", out, prog, strconv.Itoa(n))
+	done := make(chan error, 1)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if code := difftest.ExitCode(t, err); code != 0 {
+			t.Fatalf("exit status %d", code)
+		}
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("gtrace did not end after the program did")
+	}
+	b, _ := os.ReadFile(out)
+	if got := strings.Count(string(b), "+++ exited with 0 +++"); got != n+1 {
+		t.Errorf("%d exit lines, want %d", got, n+1)
+	}
+}
+
 // TestExitStatus checks that gtrace exits as the traced program does, and
 // with one clear line for its own failures.
 func TestExitStatus(t *testing.T) {

@@ -10,10 +10,15 @@ const maxArrayBytes = 1 << 20
 // shows them all: an element may be a struct that costs more reads.
 const maxArrayElems = 4096
 
+// maxArrayRead bounds the bytes read at once for an array.
+const maxArrayRead = 64 << 10
+
 // array decodes n elements of size bytes at addr as strace's print_array
-// does: [e1, e2, ...], at most -s elements unless -v, and the address of
-// the first element that cannot be read in its place.
-func (x *ctx) array(addr, n uint64, size int, elem func(b le) event.Value) event.Value {
+// does: NULL, [] for none, the address alone when the first element is
+// unreadable, "... /* 0xADDR */" where later ones are, and at most -s
+// elements unless -v (and never more than maxArrayElems or maxArrayBytes).
+// each renders one element from its bytes.
+func (x *ctx) array(addr, n uint64, size int, each func(b le) event.Value) event.Value {
 	if addr == 0 {
 		return event.Ptr(0)
 	}
@@ -21,29 +26,41 @@ func (x *ctx) array(addr, n uint64, size int, elem func(b le) event.Value) event
 	if n == 0 {
 		return v
 	}
-	if addr+n*uint64(size) < addr || n > 1<<40 {
+	sz := uint64(size)
+	if n > ^uint64(0)/sz || addr+n*sz < addr {
 		return event.Fault(addr)
 	}
 	show := n
-	if max := uint64(x.d.Opts.MaxArray); !x.d.Opts.Verbose && show > max {
-		show = max
+	if !x.d.Opts.Verbose && uint64(x.d.Opts.MaxArray) < n {
+		show = uint64(x.d.Opts.MaxArray)
 	}
-	if limit := min(uint64(maxArrayBytes/size), maxArrayElems); show > limit {
+	if limit := min(uint64(maxArrayBytes)/sz, maxArrayElems); show > limit {
 		show = limit
 	}
+	perRead := uint64(maxArrayRead) / sz
+	if perRead == 0 {
+		perRead = 1
+	}
+	for i := uint64(0); i < show; {
+		chunk := min(show-i, perRead)
+		at := addr + i*sz
+		b := x.read(at, int(chunk*sz))
+		got := uint64(len(b)) / sz
+		for j := uint64(0); j < got; j++ {
+			v.Elems = append(v.Elems, each(le(b[j*sz:(j+1)*sz])))
+		}
+		if got < chunk {
+			if i+got == 0 {
+				return event.Fault(addr)
+			}
+			more := event.Text("...")
+			more.Comment = string(event.AppendHex(nil, at+got*sz))
+			v.Elems = append(v.Elems, more)
+			return v
+		}
+		i += chunk
+	}
 	v.Trunc = show < n
-	b := x.read(addr, int(show)*size)
-	if len(b) < size {
-		return event.Fault(addr)
-	}
-	got := uint64(len(b) / size)
-	for i := range min(got, show) {
-		v.Elems = append(v.Elems, elem(le(b[i*uint64(size):])))
-	}
-	if got < show {
-		v.Elems = append(v.Elems, event.Fault(addr+got*uint64(size)))
-		v.Trunc = false
-	}
 	return v
 }
 

@@ -25,6 +25,25 @@ type FDResolver interface {
 // AtFDCWD is the *at() calls' "current directory" descriptor.
 const AtFDCWD = -100
 
+// FDDescriber is an FDResolver that knows what strace -yy shows of a
+// descriptor: a socket's endpoints in place of its path, a device's type
+// and numbers beside its path.
+type FDDescriber interface {
+	DescribeFD(pid, fd int) FDInfo
+}
+
+// FDInfo is what -yy shows of a descriptor.
+type FDInfo struct {
+	// Path is the descriptor's path, or a socket's endpoints
+	// ("TCP:[127.0.0.1:40000->127.0.0.1:8080]").
+	Path string
+	// Endpoints marks Path as a socket's endpoints, which strace prints
+	// without escaping.
+	Endpoints bool
+	// Device is a device's type and numbers: "char 1:3".
+	Device string
+}
+
 // Options are strace's decoding flags.
 type Options struct {
 	StrSize int  // -s: bytes of a string or buffer to show (default 32)
@@ -32,6 +51,9 @@ type Options struct {
 	FDPaths int  // -y (1) and -yy (2): show what descriptors refer to
 	// MaxArray bounds the elements of an array shown (strace: -s as well).
 	MaxArray int
+	// Xlat is -X: how constants print in the text strace builds after a
+	// result, "= 1 ([{fd=3, revents=POLLIN}])", which is decoded as text.
+	Xlat event.XlatStyle
 }
 
 // DefaultStrSize is strace's default -s.
@@ -71,6 +93,8 @@ type ctx struct {
 	// prev is the name of the task's previous call, when the caller
 	// reuses one Call per task (restart_syscall names it).
 	prev string
+	// spent counts the bytes of tracee memory read at this stop.
+	spent int
 }
 
 // arg returns the raw value of argument register i.
@@ -107,27 +131,63 @@ func (d *Decoder) Entry(c *event.Call, sc *Syscall, args *[6]uint64, mem Memory,
 	c.Phase = event.Entered
 	c.Raw = *args
 	x := ctx{d: d, call: c, sc: sc, mem: mem, pid: pid, prev: prev}
-	if sc.custom != nil {
-		c.Args = c.Args[:0]
-		sc.custom.entry(&x)
+	defer x.rescue()
+	x.entry()
+}
+
+// rescue turns a decoder's panic into raw hex arguments: a decoding bug
+// must not stop gtrace, which would take the traced program down with it
+// (spawned tasks are traced with PTRACE_O_EXITKILL). The fuzz tests call
+// the decoders without it.
+func (x *ctx) rescue() {
+	if recover() == nil {
 		return
 	}
+	c := x.call
+	c.Args = c.Args[:0]
+	for i := range x.sc.Args {
+		c.Args = append(c.Args, event.Arg{Name: x.sc.Args[i].Name, Format: "hex", Raw: c.Raw[i], Val: event.Hex(x.word(c.Raw[i]))})
+	}
+	if x.exit {
+		c.RetVal, c.RetAux = event.Int(c.Ret), event.Value{}
+	}
+}
+
+// entry decodes the arguments known at entry with x.sc's row. A custom
+// decoder may switch x.sc to another row (socketcall's subcalls) and call
+// it again.
+func (x *ctx) entry() {
+	if x.sc.custom != nil {
+		x.call.Args = x.call.Args[:0]
+		x.sc.custom.entry(x)
+		return
+	}
+	x.entryArgs()
+}
+
+// entryArgs decodes the arguments of x.sc's row known at entry, each by
+// its format; the others are marked Out for the exit.
+func (x *ctx) entryArgs() {
+	c, sc := x.call, x.sc
 	if cap(c.Args) < len(sc.Args) {
 		c.Args = make([]event.Arg, len(sc.Args))
 	}
 	c.Args = c.Args[:len(sc.Args)]
 	for i := range sc.Args {
-		c.Args[i] = event.Arg{Name: sc.Args[i].Name, Format: formatName(sc.Args[i].Fmt), Raw: args[i]}
+		c.Args[i] = event.Arg{Name: sc.Args[i].Name, Format: formatName(sc.Args[i].Fmt), Raw: c.Raw[i]}
 	}
 	for i := range sc.Args {
 		f := formatOf(sc.Args[i].Fmt)
 		x.cur = i
-		if f.Out || (f.Late != nil && f.Late(&x, i)) {
+		if f.Out || (f.Late != nil && f.Late(x, i)) {
 			c.Args[i].Out = true
 			c.Args[i].Lead = f.Lead
+			if f.Save != nil {
+				c.Args[i].Val = f.Save(x, i)
+			}
 			continue
 		}
-		c.Args[i].Val = f.Decode(&x, i)
+		c.Args[i].Val = f.Decode(x, i)
 	}
 }
 
@@ -145,20 +205,26 @@ func (d *Decoder) Exit(c *event.Call, sc *Syscall, ret int64, mem Memory, pid in
 		c.Errno = syscall.Errno(-ret)
 	}
 	x := ctx{d: d, call: c, sc: sc, mem: mem, pid: pid, exit: true}
+	defer x.rescue()
 	if sc.custom != nil {
 		if sc.custom.exit != nil {
 			sc.custom.exit(&x)
 		}
-		c.RetVal, c.RetAux = decodeReturn(&x)
-		return
-	}
-	for i := 0; i < len(sc.Args) && i < len(c.Args); i++ {
-		if c.Args[i].Out {
-			x.cur = i
-			c.Args[i].Val = formatOf(sc.Args[i].Fmt).Decode(&x, i)
-		}
+	} else {
+		x.exitArgs()
 	}
 	c.RetVal, c.RetAux = decodeReturn(&x)
+}
+
+// exitArgs decodes the arguments of x.sc's row that entry left Out.
+func (x *ctx) exitArgs() {
+	c := x.call
+	for i := 0; i < len(x.sc.Args) && i < len(c.Args); i++ {
+		if c.Args[i].Out {
+			x.cur = i
+			c.Args[i].Val = formatOf(x.sc.Args[i].Fmt).Decode(x, i)
+		}
+	}
 }
 
 // decodeReturn renders the return value the way strace does after " = ".
@@ -187,7 +253,8 @@ func decodeReturn(x *ctx) (event.Value, event.Value) {
 // custom decodes a syscall whose printed arguments do not follow its
 // registers one to one (clone prints labelled arguments in its own order).
 // entry appends the shown arguments to x.call.Args; exit, if set, fills
-// those marked Out.
+// those marked Out. Either may point x.sc at another row, whose return
+// format then applies.
 type custom struct {
 	entry func(x *ctx)
 	exit  func(x *ctx)

@@ -24,6 +24,10 @@ type Format struct {
 	// kind VNone is left out of the printed argument list (strace omits
 	// open's mode when no file is created, for example).
 	Decode func(x *ctx, i int) event.Value
+	// Save, for an Out argument, runs at entry and keeps in the
+	// argument's Val what the exit needs from before the call: the value
+	// of an in/out length, say, which strace prints as [128 => 16].
+	Save func(x *ctx, i int) event.Value
 	// Ret renders a successful return value when the Format is a row's
 	// Ret; nil means a signed decimal.
 	Ret func(x *ctx) (val, aux event.Value)
@@ -173,15 +177,28 @@ var (
 	}}
 )
 
-// fd returns a descriptor value, with its path when -y asks for it.
+// fd returns a descriptor value, with its path when -y asks for it and
+// socket endpoints or device numbers when -yy does.
 func (x *ctx) fd(fd int64) event.Value { return x.fdIn(x.pid, fd) }
 
 // fdIn returns a descriptor of process pid (kcmp's, say).
 func (x *ctx) fdIn(pid int, fd int64) event.Value {
 	v := event.FD(fd)
-	if (fd >= 0 || fd == AtFDCWD) && x.d.Opts.FDPaths > 0 && x.d.FDs != nil && pid > 0 {
-		v.Text = x.d.FDs.FDPath(pid, int(fd))
+	if (fd < 0 && fd != AtFDCWD) || x.d.Opts.FDPaths == 0 || x.d.FDs == nil || pid <= 0 {
+		return v
 	}
+	if dd, ok := x.d.FDs.(FDDescriber); ok && x.d.Opts.FDPaths > 1 {
+		info := dd.DescribeFD(pid, int(fd))
+		v.Text = info.Path
+		if info.Endpoints {
+			v.Quote = event.QuoteRaw
+		}
+		if info.Device != "" {
+			v.Elems = []event.Value{event.Text(info.Device)}
+		}
+		return v
+	}
+	v.Text = x.d.FDs.FDPath(pid, int(fd))
 	return v
 }
 

@@ -9,10 +9,26 @@ import (
 
 const pageSize = 4096
 
+// readBudget bounds the tracee memory one stop's decoding reads, whatever
+// the arguments claim and however decoders nest (an array of messages of
+// iovecs of buffers): past it, reads fail and show as addresses. A large
+// -s raises it.
+const readBudget = 1 << 20
+
+// spend takes n bytes from the stop's read budget, or reports that they
+// are not there.
+func (x *ctx) spend(n int) bool {
+	if x.spent+n > max(readBudget, 4*x.d.Opts.StrSize) {
+		return false
+	}
+	x.spent += n
+	return true
+}
+
 // read reads up to n bytes at addr. It returns what it could read, which
 // is shorter than n when the rest is unreadable, and nil when nothing is.
 func (x *ctx) read(addr uint64, n int) []byte {
-	if addr == 0 || n <= 0 || x.mem == nil {
+	if addr == 0 || n <= 0 || x.mem == nil || !x.spend(n) {
 		return nil
 	}
 	buf := make([]byte, n)
@@ -42,6 +58,9 @@ func (x *ctx) readCString(addr uint64, max int) (s []byte, trunc, ok bool) {
 		chunk := int(pageSize - (addr+uint64(len(out)))%pageSize)
 		if want := max + 1 - len(out); chunk > want {
 			chunk = want
+		}
+		if !x.spend(chunk) {
+			return out, len(out) > 0, len(out) > 0
 		}
 		buf := make([]byte, chunk)
 		got, _ := x.mem.Read(addr+uint64(len(out)), buf)

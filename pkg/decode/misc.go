@@ -3,7 +3,8 @@ package decode
 import "github.com/gtrace/gtrace/pkg/event"
 
 // customs holds the decoders of syscalls whose printed arguments do not
-// follow their registers one to one.
+// follow their registers one to one. A key "arch:name" applies to that
+// arch's table only.
 var customs = map[string]*custom{
 	"clone":             {entry: decodeClone, exit: cloneExit},
 	"clone3":            {entry: decodeClone3, exit: clone3Exit},
@@ -14,6 +15,12 @@ var customs = map[string]*custom{
 	"restart_syscall":   {entry: decodeRestartSyscall},
 	"ptrace":            {entry: decodePtrace, exit: ptraceExit},
 	"name_to_handle_at": {entry: decodeNameToHandleAt, exit: nameToHandleAtExit},
+	// Network, ioctl and i386 multiplexers.
+	"ioctl":           {entry: decodeIoctl, exit: ioctlExit},
+	"i386:socketcall": {entry: decodeSocketcall, exit: exitSubcall},
+	"i386:ipc":        {entry: decodeIPC, exit: exitSubcall},
+	"i386:mmap":       {entry: structArgs("mmap", 6), exit: exitSubcall},
+	"i386:select":     {entry: structArgs("select", 5), exit: exitSubcall},
 }
 
 // decodeSendfile prints sendfile's offset as strace does: [0] at entry

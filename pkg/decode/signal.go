@@ -106,21 +106,25 @@ func (x *ctx) sigaction(addr uint64) event.Value {
 	if !ok {
 		return v
 	}
-	word := func(i int) uint64 { return b.word(i*ws, ws) }
-	handler := event.Hex(word(0))
-	switch word(0) {
+	return sigactionValue(b.word(0, ws), b.word(ws, ws), b.word(2*ws, ws), b[3*ws:3*ws+nsigBytes])
+}
+
+// sigactionValue renders a struct sigaction's fields as strace does: the
+// restorer only when SA_RESTORER says there is one.
+func sigactionValue(handler, flags, restorer uint64, mask []byte) event.Value {
+	h := event.Hex(handler)
+	switch handler {
 	case 0:
-		handler = styledVal("SIG_DFL", event.Hex(0))
+		h = styledVal("SIG_DFL", event.Hex(0))
 	case 1:
-		handler = styledVal("SIG_IGN", event.Hex(1))
+		h = styledVal("SIG_IGN", event.Hex(1))
 	}
-	flags := word(1)
-	v = strct(
-		event.Field("sa_handler", handler),
-		event.Field("sa_mask", sigsetVal(b[3*ws:3*ws+nsigBytes])),
+	v := strct(
+		event.Field("sa_handler", h),
+		event.Field("sa_mask", sigsetVal(mask)),
 		event.Field("sa_flags", flagsVal(flags, SaFlags)))
 	if flags&0x04000000 != 0 {
-		v.Elems = append(v.Elems, event.Field("sa_restorer", event.Ptr(word(2))))
+		v.Elems = append(v.Elems, event.Field("sa_restorer", event.Ptr(restorer)))
 	}
 	return v
 }

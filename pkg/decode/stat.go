@@ -68,10 +68,17 @@ var (
 
 // stat decodes struct stat (the x86_64 layout); -v prints every field.
 func (x *ctx) stat(addr uint64) event.Value {
-	b, v, ok := x.fetch(addr, 144)
+	b, v, ok := x.fetch(addr, statSize)
 	if !ok {
 		return v
 	}
+	return x.statValue(b)
+}
+
+// statValue renders a struct stat in the x86_64 layout (compat.go turns
+// i386's into it).
+func (x *ctx) statValue(b le) event.Value {
+	var v event.Value
 	mode := b.u32(24)
 	sizeOrDev := event.Field("st_size", event.Int(b.s64(48)))
 	if t := mode & 0o170000; t == 0o20000 || t == 0o60000 {

@@ -67,7 +67,6 @@ func newTable(arch event.Arch, rows []Syscall) *Table {
 	for i := range t.rows {
 		if r := &t.rows[i]; r.Name != "" {
 			t.byName[r.Name] = r
-			r.custom = customs[r.Name]
 		}
 	}
 	return t
@@ -114,3 +113,16 @@ var (
 	tableX86_64 = newTable(event.ArchX86_64, syscallsX86_64[:])
 	tableI386   = newTable(event.ArchI386, syscallsI386[:])
 )
+
+// Custom decoders are attached once the tables exist, as some of them
+// (socketcall's) look rows up.
+func init() {
+	for _, t := range []*Table{tableX86_64, tableI386} {
+		for _, r := range t.byName {
+			r.custom = customs[t.Arch.String()+":"+r.Name]
+			if r.custom == nil {
+				r.custom = customs[r.Name]
+			}
+		}
+	}
+}

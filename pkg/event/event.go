@@ -136,7 +136,8 @@ type Arg struct {
 	// value in place of the ", " that would otherwise end the entry's
 	// part of the line: strace prints clone's "flags=... <unfinished
 	// ...>" then "<... clone resumed>, parent_tid=[42]", and what a call
-	// changed in an argument as "{...} => {...}". Nothing is printed for
+	// changed in an argument as "{...} => {...}", and an ioctl getter's
+	// ", " ("ioctl(0, TCGETS <unfinished ...>"). Nothing is printed for
 	// an argument whose value is VNone.
 	Lead string
 }

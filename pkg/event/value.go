@@ -46,7 +46,8 @@ const (
 	// bytes.
 	QuoteForceHex uint8 = 1 << iota
 	// QuoteRaw prints the bytes with no quotes: the value is text that
-	// gtrace itself produced and already escaped.
+	// gtrace itself produced and already escaped. On a VFD, it prints
+	// Text as it is (a socket's endpoints).
 	QuoteRaw
 )
 
@@ -60,9 +61,12 @@ type Value struct {
 	Bytes []byte  // VStr
 	Name  string  // field name inside a VStruct
 	// Text is a VText's text, a VFD's path or endpoint, a VCall's
-	// function name (not Name: a VCall can itself be a named field).
-	Text  string
-	Elems []Value // VStruct fields, VArray elements, VCall arguments
+	// function name (not Name: a VCall can itself be a named field), a
+	// VStr's prefix (the @ of an abstract socket name).
+	Text string
+	// Elems are VStruct fields, VArray elements, VCall arguments, and
+	// what -yy says of a VFD's path beyond it (<char 1:3>).
+	Elems []Value
 	// Comment is printed after the value as /* Comment */.
 	Comment string
 }
@@ -82,6 +86,13 @@ type Symbols interface {
 	AppendSym(b []byte, v uint64, style XlatStyle) []byte
 	// Names returns the names of v's parts and what is left unnamed.
 	Names(v uint64) (names []string, rest uint64)
+}
+
+// StyledSymbols are Symbols whose rendering quotes strings, which -x and
+// -xx change too: strace prints inet_addr("\x31\x32\x37...") with -xx.
+type StyledSymbols interface {
+	Symbols
+	AppendStyled(b []byte, v uint64, st *Style) []byte
 }
 
 // Style is what strace's command-line flags change about printing.
@@ -211,7 +222,16 @@ func (v *Value) appendBare(b []byte, st *Style) []byte {
 			// puts the mark after the brackets.
 			path, deleted := strings.CutSuffix(v.Text, " (deleted)")
 			b = append(b, '<')
-			b = appendEscapedPath(b, path)
+			if v.Quote&QuoteRaw != 0 {
+				b = append(b, path...)
+			} else {
+				b = appendEscapedPath(b, path)
+			}
+			for i := range v.Elems {
+				b = append(b, '<')
+				b = v.Elems[i].AppendStrace(b, st)
+				b = append(b, '>')
+			}
 			b = append(b, '>')
 			if deleted {
 				b = append(b, "(deleted)"...)
@@ -222,6 +242,7 @@ func (v *Value) appendBare(b []byte, st *Style) []byte {
 		if v.Quote&QuoteRaw != 0 {
 			return append(b, v.Bytes...)
 		}
+		b = append(b, v.Text...)
 		b = AppendQuoted(b, v.Bytes, st.Hex, v.Quote&QuoteForceHex != 0)
 		if v.Trunc {
 			b = append(b, "..."...)
@@ -230,6 +251,9 @@ func (v *Value) appendBare(b []byte, st *Style) []byte {
 	case VFlags, VEnum:
 		if v.Syms == nil {
 			return AppendHex(b, v.N)
+		}
+		if ss, ok := v.Syms.(StyledSymbols); ok {
+			return ss.AppendStyled(b, v.N, st)
 		}
 		return v.Syms.AppendSym(b, v.N, st.Xlat)
 	case VPtr:

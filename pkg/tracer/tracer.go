@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"iter"
-	"os"
 	"os/exec"
 	"sync"
 	"sync/atomic"
@@ -17,6 +16,7 @@ import (
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
 	"github.com/gtrace/gtrace/pkg/filter"
+	"github.com/gtrace/gtrace/pkg/tracer/procfd"
 	"github.com/gtrace/gtrace/pkg/tracer/ptrace"
 )
 
@@ -31,7 +31,9 @@ type Options struct {
 	Follow bool
 	// Decode are the decoding options (string sizes, -v, -y).
 	Decode decode.Options
-	// FDs resolves descriptors to paths for -y; nil uses /proc.
+	// FDs resolves descriptors to paths for -y (and, if it is a
+	// decode.FDDescriber, to socket endpoints for -yy); nil uses /proc and
+	// sock_diag.
 	FDs decode.FDResolver
 	// Trace selects the syscalls reported as events (by Events and to
 	// Hooks.OnEvent); nil reports all. Syscall hooks see the calls they
@@ -168,7 +170,7 @@ func newTracer(opts Options) *Tracer {
 	}
 	fds := opts.FDs
 	if fds == nil {
-		fds = ProcFDs{}
+		fds = procfd.New()
 	}
 	t.eng = ptrace.New(ptrace.Config{
 		Follow:  opts.Follow,
@@ -349,21 +351,4 @@ func (t *Tracer) Wait() (ExitStatus, error) {
 	}
 	<-t.done
 	return t.status, t.err
-}
-
-// ProcFDs resolves descriptors through /proc/PID/fd.
-type ProcFDs struct{}
-
-// FDPath implements decode.FDResolver: the target of /proc/PID/fd/FD
-// ("/etc/passwd", "socket:[1234]", "pipe:[5678]"), or "".
-func (ProcFDs) FDPath(pid, fd int) string {
-	link := fmt.Sprintf("/proc/%d/fd/%d", pid, fd)
-	if fd == decode.AtFDCWD {
-		link = fmt.Sprintf("/proc/%d/cwd", pid)
-	}
-	p, err := os.Readlink(link)
-	if err != nil {
-		return ""
-	}
-	return p
 }

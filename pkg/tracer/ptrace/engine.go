@@ -64,6 +64,9 @@ type Config struct {
 type Engine struct {
 	cfg   Config
 	tasks map[int]*task
+	// unannounced holds tasks that were adopted at their own first stop
+	// and have ended before their creator's clone event came.
+	unannounced map[int]struct{}
 
 	// spawned is the pid of the program Spawn started, 0 if none.
 	spawned int
@@ -111,6 +114,9 @@ type task struct {
 	interrupted int
 	// attachStop: the task's next PTRACE_EVENT_STOP is its first.
 	attachStop bool
+	// early: adopted at its own first stop, before its creator's clone
+	// event was seen.
+	early bool
 	// lastNr is the number of the task's latest syscall, -1 before one.
 	lastNr int
 	// atSeccomp: the current call's entry was a seccomp stop, which
@@ -128,7 +134,7 @@ func New(cfg Config) *Engine {
 	if cfg.Decoder == nil {
 		cfg.Decoder = decode.NewDecoder(decode.Options{}, nil)
 	}
-	e := &Engine{cfg: cfg, tasks: map[int]*task{}}
+	e := &Engine{cfg: cfg, tasks: map[int]*task{}, unannounced: map[int]struct{}{}}
 	e.stop.e = e
 	return e
 }
@@ -245,6 +251,7 @@ func (e *Engine) dispatch(pid int, ws unix.WaitStatus) {
 		// A new task's first stop can arrive before its creator's
 		// clone event: adopt it now.
 		t = e.adopt(pid, creatorOf(pid))
+		t.early = true
 	}
 	if t.muted {
 		e.serveMuted(t, ws)
@@ -256,6 +263,21 @@ func (e *Engine) dispatch(pid int, ws unix.WaitStatus) {
 	case ws.Stopped():
 		e.stopped(t, ws)
 	}
+}
+
+// created handles a tracee's fork, vfork or clone event for task tid.
+// wait4 may have reported the new task's stops, even its exit, before
+// this event: then it is already adopted, or already gone.
+func (e *Engine) created(tid, parent int) {
+	if _, gone := e.unannounced[tid]; gone {
+		delete(e.unannounced, tid)
+		return
+	}
+	if t := e.tasks[tid]; t != nil {
+		t.early = false
+		return
+	}
+	e.adopt(tid, parent)
 }
 
 // adopt starts tracking a task created by a tracee.
@@ -459,8 +481,8 @@ func (e *Engine) eventStop(t *task, sig unix.Signal) {
 func (e *Engine) ptraceEvent(t *task, ev int) {
 	switch ev {
 	case unix.PTRACE_EVENT_FORK, unix.PTRACE_EVENT_VFORK, unix.PTRACE_EVENT_CLONE:
-		if msg, err := eventMsg(t.tid); err == nil && e.tasks[int(msg)] == nil {
-			e.adopt(int(msg), t.tid)
+		if msg, err := eventMsg(t.tid); err == nil {
+			e.created(int(msg), t.tid)
 		}
 	case unix.PTRACE_EVENT_EXEC:
 		// The program is running: with a filter that does not select
@@ -529,6 +551,11 @@ func (e *Engine) taskEnded(t *task, ws unix.WaitStatus) {
 		e.emitCall(event.KindSyscallExit, t)
 	}
 	delete(e.tasks, t.tid)
+	if t.early {
+		// Its creator's clone event may still be to come: it must not
+		// bring the task back.
+		e.unannounced[t.tid] = struct{}{}
+	}
 	if t.tid == e.spawned {
 		e.status, e.statusSet = ws, true
 	}
