@@ -50,9 +50,11 @@
 // # Where it sits
 //
 // Package resource consumes events and knows nothing of the engine that
-// produced them (the gtrace command's --group output and its human and
-// JSON formatters use it on reported events); this package is the one
-// place that ties a Tracker to a live tracer.
+// produced them (the gtrace command's human and JSON formatters feed
+// their trackers the reported events, to name descriptors); this package
+// is the one place that ties a Tracker to a live tracer. The command's
+// --group reports come from a Tracker a Feed keeps, so they are whole
+// whatever -e trace= and -c select.
 package restrace
 
 import (
