@@ -39,12 +39,12 @@ func tracee(name string) func(*testing.T) []string {
 const minCalls = 0.97
 
 var differentials = []differential{
-	{"ls", fixed("ls", "-l", "/usr"), 0.80},
-	{"cat", fixed("cat", "/etc/passwd"), 0.80},
-	{"cat-missing", fixed("cat", "/nonexistent/file"), 0.80},
-	{"sh-pipeline", fixed("sh", "-c", "echo hi | cat | wc -c"), 0.70},
-	{"threads", tracee("threads"), 0.70},
-	{"forks", tracee("forks"), 0.70},
+	{"ls", fixed("ls", "-l", "/usr"), 0.90},
+	{"cat", fixed("cat", "/etc/passwd"), 0.98},
+	{"cat-missing", fixed("cat", "/nonexistent/file"), 0.98},
+	{"sh-pipeline", fixed("sh", "-c", "echo hi | cat | wc -c"), 0.90},
+	{"threads", tracee("threads"), 0.95},
+	{"forks", tracee("forks"), 0.95},
 }
 
 // realPrograms are programs nobody here wrote, each in a fresh directory

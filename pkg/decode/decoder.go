@@ -18,8 +18,12 @@ type Memory interface {
 type FDResolver interface {
 	// FDPath returns what fd refers to in process pid: a path, or for
 	// sockets "TCP:[1.2.3.4:5->6.7.8.9:10]" style text; "" if unknown.
+	// fd AtFDCWD asks for the working directory.
 	FDPath(pid, fd int) string
 }
+
+// AtFDCWD is the *at() calls' "current directory" descriptor.
+const AtFDCWD = -100
 
 // Options are strace's decoding flags.
 type Options struct {
@@ -62,6 +66,11 @@ type ctx struct {
 	mem  Memory
 	pid  int
 	exit bool
+	// cur is the index of the argument being decoded.
+	cur int
+	// prev is the name of the task's previous call, when the caller
+	// reuses one Call per task (restart_syscall names it).
+	prev string
 }
 
 // arg returns the raw value of argument register i.
@@ -92,11 +101,12 @@ func (x *ctx) slong(v uint64) int64 {
 // Entry fills c from the registers at syscall entry. args holds the six
 // argument registers; c.Arch and c.Nr must be set.
 func (d *Decoder) Entry(c *event.Call, sc *Syscall, args *[6]uint64, mem Memory, pid int) {
+	prev := c.Name
 	c.Name = sc.Name
 	c.Cats = sc.Cats
 	c.Phase = event.Entered
 	c.Raw = *args
-	x := ctx{d: d, call: c, sc: sc, mem: mem, pid: pid}
+	x := ctx{d: d, call: c, sc: sc, mem: mem, pid: pid, prev: prev}
 	if sc.custom != nil {
 		c.Args = c.Args[:0]
 		sc.custom.entry(&x)
@@ -110,10 +120,11 @@ func (d *Decoder) Entry(c *event.Call, sc *Syscall, args *[6]uint64, mem Memory,
 		c.Args[i] = event.Arg{Name: sc.Args[i].Name, Format: formatName(sc.Args[i].Fmt), Raw: args[i]}
 	}
 	for i := range sc.Args {
-		spec := &sc.Args[i]
-		f := formatOf(spec.Fmt)
-		if f.Out {
+		f := formatOf(sc.Args[i].Fmt)
+		x.cur = i
+		if f.Out || (f.Late != nil && f.Late(&x, i)) {
 			c.Args[i].Out = true
+			c.Args[i].Lead = f.Lead
 			continue
 		}
 		c.Args[i].Val = f.Decode(&x, i)
@@ -141,10 +152,10 @@ func (d *Decoder) Exit(c *event.Call, sc *Syscall, ret int64, mem Memory, pid in
 		c.RetVal, c.RetAux = decodeReturn(&x)
 		return
 	}
-	for i := range sc.Args {
-		spec := &sc.Args[i]
-		if f := formatOf(spec.Fmt); f.Out {
-			c.Args[i].Val = f.Decode(&x, i)
+	for i := 0; i < len(sc.Args) && i < len(c.Args); i++ {
+		if c.Args[i].Out {
+			x.cur = i
+			c.Args[i].Val = formatOf(sc.Args[i].Fmt).Decode(&x, i)
 		}
 	}
 	c.RetVal, c.RetAux = decodeReturn(&x)

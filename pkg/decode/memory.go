@@ -3,6 +3,8 @@ package decode
 import (
 	"bytes"
 	"encoding/binary"
+
+	"github.com/gtrace/gtrace/pkg/event"
 )
 
 const pageSize = 4096
@@ -61,6 +63,19 @@ func (x *ctx) readCString(addr uint64, max int) (s []byte, trunc, ok bool) {
 	return out[:max], true, true
 }
 
+// fetch reads the n bytes of a struct at addr. When it cannot, it says
+// so and returns what strace prints instead: NULL, or the address.
+func (x *ctx) fetch(addr uint64, n int) (le, event.Value, bool) {
+	if addr == 0 {
+		return nil, event.Ptr(0), false
+	}
+	b, ok := x.readFull(addr, n)
+	if !ok {
+		return nil, event.Fault(addr), false
+	}
+	return le(b), event.Value{}, true
+}
+
 // readWord reads one long (4 or 8 bytes by arch) at addr.
 func (x *ctx) readWord(addr uint64) (uint64, bool) {
 	ws := x.call.Arch.WordSize()
@@ -68,10 +83,7 @@ func (x *ctx) readWord(addr uint64) (uint64, bool) {
 	if !ok {
 		return 0, false
 	}
-	if ws == 4 {
-		return uint64(binary.LittleEndian.Uint32(b)), true
-	}
-	return binary.LittleEndian.Uint64(b), true
+	return le(b).word(0, ws), true
 }
 
 // le is a little-endian reader over a struct's bytes, for struct decoders.
@@ -83,6 +95,14 @@ func (b le) u32(off int) uint64 { return uint64(binary.LittleEndian.Uint32(b[off
 func (b le) u64(off int) uint64 { return binary.LittleEndian.Uint64(b[off:]) }
 func (b le) s32(off int) int64  { return int64(int32(binary.LittleEndian.Uint32(b[off:]))) }
 func (b le) s64(off int) int64  { return int64(binary.LittleEndian.Uint64(b[off:])) }
+
+// word reads a long of ws bytes (4 on i386, 8 on x86_64).
+func (b le) word(off, ws int) uint64 {
+	if ws == 4 {
+		return b.u32(off)
+	}
+	return b.u64(off)
+}
 
 // SliceMemory is a Memory over a byte slice mapped at Base: the fake that
 // decoder tests and fuzzers read from.

@@ -50,12 +50,7 @@ func Siginfo(raw []byte, arch event.Arch) event.Value {
 	if ws == 4 {
 		u = 12
 	}
-	word := func(off int) uint64 {
-		if ws == 4 {
-			return b.u32(off)
-		}
-		return b.u64(off)
-	}
+	word := func(off int) uint64 { return b.word(off, ws) }
 	f := []event.Value{event.Field("si_signo", event.Value{Kind: event.VEnum, N: uint64(signo), Syms: SignalSyms})}
 	if errno := b.s32(4); errno != 0 {
 		f = append(f, event.Field("si_errno", event.Text(ErrnoName(int(errno)))))
@@ -82,17 +77,19 @@ func Siginfo(raw []byte, arch event.Arch) event.Value {
 		switch signo {
 		case 17: // SIGCHLD
 			pidUID()
+			// Only an exit reports a status; the other codes report
+			// the signal that stopped, killed or continued the child.
 			status := event.Int(b.s32(u + 8))
-			if code == 2 || code == 3 {
-				status = event.Value{Kind: event.VEnum, N: uint64(b.s32(u + 8)), Syms: SignalSyms}
+			if code != 1 {
+				status = enumVal(uint64(uint32(b.s32(u+8))), SignalSyms)
 			}
 			clock := u + 8 + ws
 			if ws == 8 {
 				clock = u + 16
 			}
 			f = append(f, event.Field("si_status", status),
-				event.Field("si_utime", event.Int(int64(word(clock)))),
-				event.Field("si_stime", event.Int(int64(word(clock+ws)))))
+				event.Field("si_utime", clockT(word(clock))),
+				event.Field("si_stime", clockT(word(clock+ws))))
 		case 11, 7, 4, 8, 5: // SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP
 			f = append(f, event.Field("si_addr", event.Ptr(word(u))))
 		case 29: // SIGIO
@@ -110,16 +107,17 @@ func Siginfo(raw []byte, arch event.Arch) event.Value {
 }
 
 func siCode(signo int, code int32) event.Value {
+	raw := event.Hex(uint64(uint32(code)))
 	if code > 0 && code != siKernel {
 		if syms, ok := sigCodes[signo]; ok {
 			if name := symName(syms, uint64(code)); name != "" {
-				return event.Text(name)
+				return styledVal(name, raw)
 			}
 		}
 		return event.Int(int64(code))
 	}
 	if name := siCodes.Name(uint64(uint32(code))); name != "" {
-		return event.Text(name)
+		return styledVal(name, raw)
 	}
 	return event.Int(int64(code))
 }

@@ -17,38 +17,23 @@ var (
 		return x.cstring(x.word(x.arg(i)), x.d.Opts.StrSize)
 	}}
 	// FmtWbuf is a buffer the call reads from; Aux is its length.
-	FmtWbuf = &Format{Name: "buf", Decode: func(x *ctx, i int) event.Value {
-		return x.buffer(x.word(x.arg(i)), x.word(x.arg(int(x.sc.Args[i].Aux))))
-	}}
+	FmtWbuf = inFmt("buf", func(x *ctx, addr uint64) event.Value { return x.buffer(addr, x.word(x.auxArg())) })
 	// FmtRbuf is a buffer the call fills; the return value is its length.
-	FmtRbuf = &Format{Name: "buf", Out: true, Decode: func(x *ctx, i int) event.Value {
-		addr := x.word(x.arg(i))
-		if x.failed() {
-			return event.Ptr(addr)
-		}
-		return x.buffer(addr, uint64(x.ret()))
-	}}
+	FmtRbuf = outFmt("buf", (*ctx).retBuffer)
 	// FmtRstr is a buffer the call fills with a string (getcwd,
 	// readlink): the return value is its length.
-	FmtRstr = &Format{Name: "str", Out: true, Decode: func(x *ctx, i int) event.Value {
-		addr := x.word(x.arg(i))
-		if x.failed() {
-			return event.Ptr(addr)
-		}
-		return x.buffer(addr, uint64(x.ret()))
-	}}
+	FmtRstr = outFmt("str", (*ctx).retBuffer)
+	// FmtCwdOut is the directory getcwd stores: a path as long as the
+	// return value says, whatever -s says.
+	FmtCwdOut = outFmt("path", func(x *ctx, addr uint64) event.Value { return x.cstring(addr, int(min(x.ret(), pathMax))) })
 	// FmtRandomOut is getrandom's buffer: always printed in hex.
-	FmtRandomOut = &Format{Name: "buf", Out: true, Decode: func(x *ctx, i int) event.Value {
-		addr := x.word(x.arg(i))
-		if x.failed() {
-			return event.Ptr(addr)
-		}
-		v := x.buffer(addr, uint64(x.ret()))
+	FmtRandomOut = outFmt("buf", func(x *ctx, addr uint64) event.Value {
+		v := x.retBuffer(addr)
 		if v.Kind == event.VStr {
 			v.Quote |= event.QuoteForceHex
 		}
 		return v
-	}}
+	})
 	// FmtArgv is execve's argument vector.
 	FmtArgv = &Format{Name: "argv", Decode: func(x *ctx, i int) event.Value {
 		return x.stringArray(x.word(x.arg(i)))
@@ -59,15 +44,7 @@ var (
 		if x.d.Opts.Verbose || addr == 0 {
 			return x.stringArray(addr)
 		}
-		n, ok := x.countPointers(addr)
-		v := event.Ptr(addr)
-		if ok {
-			v.Comment = strconv.Itoa(n) + " var"
-			if n != 1 {
-				v.Comment += "s"
-			}
-		}
-		return v
+		return x.countedPointers(addr)
 	}}
 )
 
@@ -83,9 +60,13 @@ func (x *ctx) cstring(addr uint64, max int) event.Value {
 	return event.Str(s, trunc)
 }
 
+// retBuffer decodes the buffer at addr that the call filled with as many
+// bytes as it returns.
+func (x *ctx) retBuffer(addr uint64) event.Value { return x.buffer(addr, uint64(x.ret())) }
+
 // buffer decodes n bytes at addr, showing at most -s of them.
 func (x *ctx) buffer(addr, n uint64) event.Value {
-	if addr == 0 && n != 0 {
+	if addr == 0 {
 		return event.Ptr(0)
 	}
 	show := n
@@ -105,23 +86,38 @@ func (x *ctx) buffer(addr, n uint64) event.Value {
 // maxPointerArray bounds the walk over a NULL-terminated pointer array.
 const maxPointerArray = 1 << 16
 
-// countPointers counts the entries of a NULL-terminated pointer array.
-func (x *ctx) countPointers(addr uint64) (int, bool) {
+// countedPointers shows the address of a NULL-terminated pointer array
+// (an environment) with the count of its entries: 0x7ffe... /* 35 vars
+// */, ", unterminated" when it runs into unreadable memory.
+func (x *ctx) countedPointers(addr uint64) event.Value {
+	v := event.Ptr(addr)
 	ws := uint64(x.call.Arch.WordSize())
-	for n := 0; n < maxPointerArray; n++ {
+	n, end := 0, ""
+	for ; n < maxPointerArray; n++ {
 		p, ok := x.readWord(addr + uint64(n)*ws)
 		if !ok {
-			return 0, false
+			if n == 0 {
+				return v
+			}
+			end = ", unterminated"
+			break
 		}
 		if p == 0 {
-			return n, true
+			break
 		}
 	}
-	return 0, false
+	v.Comment = strconv.Itoa(n) + " var"
+	if n != 1 {
+		v.Comment += "s"
+	}
+	v.Comment += end
+	return v
 }
 
 // stringArray decodes a NULL-terminated array of string pointers (argv),
-// showing at most -s elements unless -v.
+// showing at most -s elements unless -v; when the array runs into
+// unreadable memory, strace ends it with "..." and the address in a
+// comment.
 func (x *ctx) stringArray(addr uint64) event.Value {
 	if addr == 0 {
 		return event.Ptr(0)
@@ -130,12 +126,13 @@ func (x *ctx) stringArray(addr uint64) event.Value {
 	max := x.d.Opts.MaxArray
 	v := event.Value{Kind: event.VArray}
 	for n := 0; n < maxPointerArray; n++ {
-		p, ok := x.readWord(addr + uint64(n)*ws)
+		elem := addr + uint64(n)*ws
+		p, ok := x.readWord(elem)
 		if !ok {
 			if n == 0 {
 				return event.Fault(addr)
 			}
-			v.Trunc = true
+			v.Elems = append(v.Elems, event.Value{Kind: event.VText, Text: "...", Comment: hex(elem)})
 			break
 		}
 		if p == 0 {

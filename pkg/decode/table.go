@@ -51,6 +51,10 @@ const (
 	Spawn
 )
 
+// Custom reports whether the syscall's arguments are decoded by code of
+// its own rather than by a Format per argument.
+func (s *Syscall) Custom() bool { return s.custom != nil }
+
 // Table is the syscall table of one architecture.
 type Table struct {
 	Arch   event.Arch

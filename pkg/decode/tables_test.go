@@ -13,29 +13,6 @@ import (
 	"github.com/gtrace/gtrace/pkg/event"
 )
 
-// TestGeneratedTablesUpToDate regenerates the tables and compares them
-// with the committed zsyscalls_*.go files.
-func TestGeneratedTablesUpToDate(t *testing.T) {
-	out := t.TempDir()
-	cmd := exec.Command("go", "run", "./internal/gen", "-tables", "tables", "-out", out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("generator failed: %v\n%s", err, b)
-	}
-	for _, name := range []string{"zsyscalls_x86_64.go", "zsyscalls_i386.go"} {
-		want, err := os.ReadFile(filepath.Join(out, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s is out of date: run go generate ./pkg/decode", name)
-		}
-	}
-}
-
 // TestTablesAgainstXSys checks every syscall name and number against the
 // golang.org/x/sys/unix tables, an independent transcription of the
 // kernel's. x/sys may know syscalls newer than our kernel tables; those

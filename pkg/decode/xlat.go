@@ -154,3 +154,63 @@ func symName(syms []Sym, v uint64) string {
 	}
 	return ""
 }
+
+// styled is a value strace prints as text of its own (S_IFREG|0644,
+// makedev(0x1, 0x3), UTIME_NOW, IPC_PRIVATE) in its default style, as the
+// plain value under -X raw, and as both, the text in a comment, under -X
+// verbose.
+type styled struct {
+	text string
+	raw  event.Value
+}
+
+func styledVal(text string, raw event.Value) event.Value {
+	return event.Value{Kind: event.VEnum, N: raw.N, Syms: &styled{text, raw}}
+}
+
+// AppendSym implements event.Symbols.
+func (s *styled) AppendSym(b []byte, _ uint64, style event.XlatStyle) []byte {
+	switch style {
+	case event.XlatRaw:
+		return s.raw.AppendStrace(b, &event.Style{Xlat: style})
+	case event.XlatVerbose:
+		b = s.raw.AppendStrace(b, &event.Style{Xlat: style})
+		return append(append(append(b, " /* "...), s.text...), " */"...)
+	}
+	return append(b, s.text...)
+}
+
+// Names implements event.Symbols.
+func (s *styled) Names(uint64) ([]string, uint64) { return []string{s.text}, 0 }
+
+// seq is a value made of parts each printed in the -X style, one after
+// the other: clone's flags|signal, an IPC call's flags|mode.
+type seq []event.Value
+
+func seqVal(parts ...event.Value) event.Value {
+	return event.Value{Kind: event.VFlags, Syms: seq(parts)}
+}
+
+// AppendSym implements event.Symbols.
+func (s seq) AppendSym(b []byte, _ uint64, style event.XlatStyle) []byte {
+	st := event.Style{Xlat: style}
+	for i := range s {
+		b = s[i].AppendStrace(b, &st)
+	}
+	return b
+}
+
+// Names implements event.Symbols.
+func (s seq) Names(uint64) ([]string, uint64) {
+	var names []string
+	for i := range s {
+		if s[i].Syms != nil {
+			n, _ := s[i].Syms.Names(s[i].N)
+			names = append(names, n...)
+		}
+	}
+	return names, 0
+}
+
+// orSep joins the parts of a seq.
+var orSep = event.Text("|")

@@ -63,7 +63,10 @@ type Event struct {
 	Signal *Signal     // KindSignal
 	Exit   *ExitStatus // KindExit
 	Child  int         // KindAttach: the parent that created this task
-	Text   string      // KindNotice
+	// Nr is, for KindSignal and KindExit, the number of the task's
+	// latest syscall (-1 if none): strace's -n prints it on those lines.
+	Nr   int
+	Text string // KindNotice
 }
 
 // Phase is how far a Call has got.
@@ -92,6 +95,9 @@ type Call struct {
 	Phase Phase
 	// Raw holds the six argument registers at entry.
 	Raw [6]uint64
+	// SP is the stack pointer at entry: rt_sigreturn's argument, the
+	// signal frame, is found there.
+	SP uint64
 
 	Ret    int64         // raw return value
 	Errno  syscall.Errno // non-zero when the call failed
@@ -126,6 +132,13 @@ type Arg struct {
 	Raw    uint64 // the register value
 	Out    bool   // decoded at exit: the kernel writes it
 	Val    Value
+	// Lead, when set on an Out argument, is printed at exit before its
+	// value in place of the ", " that would otherwise end the entry's
+	// part of the line: strace prints clone's "flags=... <unfinished
+	// ...>" then "<... clone resumed>, parent_tid=[42]", and what a call
+	// changed in an argument as "{...} => {...}". Nothing is printed for
+	// an argument whose value is VNone.
+	Lead string
 }
 
 // Signal describes a delivered signal (a siginfo_t, decoded).

@@ -2,6 +2,7 @@ package event
 
 import (
 	"strconv"
+	"strings"
 )
 
 // ValueKind is the shape of a decoded value. The set is closed: every
@@ -23,7 +24,7 @@ const (
 	VArray            // [value, ...]; Trunc adds "..."
 	VFault            // memory that could not be read: N is its address
 	VText             // text already in strace's syntax
-	VCall             // a function-call rendering: Name(Elems...), e.g. htons(80)
+	VCall             // a function-call rendering: Text(Elems...), e.g. htons(80)
 )
 
 var valueKindNames = [...]string{
@@ -57,8 +58,10 @@ type Value struct {
 	N     uint64
 	Syms  Symbols // VFlags, VEnum
 	Bytes []byte  // VStr
-	Name  string  // field name inside a VStruct; function name of a VCall
-	Text  string  // VText; VFD's path or endpoint
+	Name  string  // field name inside a VStruct
+	// Text is a VText's text, a VFD's path or endpoint, a VCall's
+	// function name (not Name: a VCall can itself be a named field).
+	Text  string
 	Elems []Value // VStruct fields, VArray elements, VCall arguments
 	// Comment is printed after the value as /* Comment */.
 	Comment string
@@ -199,13 +202,20 @@ func (v *Value) appendBare(b []byte, st *Style) []byte {
 		return AppendOctal(b, v.N)
 	case VFD:
 		if int64(v.N) == atFDCWD {
-			return append(b, "AT_FDCWD"...)
+			b = appendAtFDCWD(b, st.Xlat)
+		} else {
+			b = strconv.AppendInt(b, int64(v.N), 10)
 		}
-		b = strconv.AppendInt(b, int64(v.N), 10)
 		if v.Text != "" {
+			// A deleted file's path ends in " (deleted)"; strace
+			// puts the mark after the brackets.
+			path, deleted := strings.CutSuffix(v.Text, " (deleted)")
 			b = append(b, '<')
-			b = appendEscapedPath(b, v.Text)
+			b = appendEscapedPath(b, path)
 			b = append(b, '>')
+			if deleted {
+				b = append(b, "(deleted)"...)
+			}
 		}
 		return b
 	case VStr:
@@ -267,7 +277,7 @@ func (v *Value) appendBare(b []byte, st *Style) []byte {
 		}
 		return append(b, ']')
 	case VCall:
-		b = append(b, v.Name...)
+		b = append(b, v.Text...)
 		b = append(b, '(')
 		for i := range v.Elems {
 			if i > 0 {
@@ -281,6 +291,17 @@ func (v *Value) appendBare(b []byte, st *Style) []byte {
 }
 
 const atFDCWD = -100
+
+// appendAtFDCWD names the *at() calls' "current directory" in style.
+func appendAtFDCWD(b []byte, style XlatStyle) []byte {
+	switch style {
+	case XlatRaw:
+		return append(b, "-100"...)
+	case XlatVerbose:
+		return append(b, "-100 /* AT_FDCWD */"...)
+	}
+	return append(b, "AT_FDCWD"...)
+}
 
 // AppendHex appends v as 0x-prefixed lower-case hex, or 0 for zero, as
 // strace's %#lx does.

@@ -53,7 +53,7 @@ func TestAppendStrace(t *testing.T) {
 		{Value{Kind: VStruct, Trunc: true, Elems: []Value{Field("st_mode", Text("S_IFREG|0644")), Field("st_size", Int(10))}}, "{st_mode=S_IFREG|0644, st_size=10, ...}"},
 		{Value{Kind: VArray, Trunc: true, Elems: []Value{Str([]byte("a"), false)}}, `["a", ...]`},
 		{Value{Kind: VArray}, `[]`},
-		{Value{Kind: VCall, Name: "htons", Elems: []Value{Uint(80)}}, "htons(80)"},
+		{Value{Kind: VCall, Text: "htons", Elems: []Value{Uint(80)}}, "htons(80)"},
 		{Value{Kind: VPtr, N: 0x10, Comment: "3 vars"}, "0x10 /* 3 vars */"},
 	}
 	for _, tt := range tests {

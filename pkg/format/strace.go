@@ -117,7 +117,8 @@ func (f *Strace) Write(ev *event.Event) error {
 	case event.KindSignal:
 		f.interrupt(0)
 		f.startLine(ev)
-		b := f.opts.Color.open(f.line[:0], event.TokSignal)
+		b := f.appendNumber(f.line[:0], ev.Nr)
+		b = f.opts.Color.open(b, event.TokSignal)
 		b = append(b, "--- "...)
 		b = append(b, ev.Signal.Name...)
 		b = f.opts.Color.close(b, event.TokSignal)
@@ -130,6 +131,8 @@ func (f *Strace) Write(ev *event.Event) error {
 		if !f.opts.HideExits {
 			f.interrupt(0)
 			f.startLine(ev)
+			f.line = f.appendNumber(f.line[:0], ev.Nr)
+			f.putBytes(f.line)
 			f.exitStatus(ev.Exit)
 		}
 		f.endTask(ev.TID)
@@ -185,16 +188,21 @@ func (f *Strace) startLine(ev *event.Event) {
 // entry writes "name(" and the arguments known at entry, each followed by
 // ", " when more follow.
 func (f *Strace) entry(c *event.Call) {
-	b := f.line[:0]
-	if f.opts.Numbers {
-		b = append(b, '[')
-		b = appendPadded(b, c.Nr, 4, true)
-		b = append(b, "] "...)
-	}
+	b := f.appendNumber(f.line[:0], c.Nr)
 	b = f.opts.Color.paint(b, event.TokName, c.Name)
 	b = append(b, '(')
 	f.line = f.appendArgs(b, c, 0, firstOut(c))
 	f.putBytes(f.line)
+}
+
+// appendNumber appends -n's "[ 257] " for syscall nr (nothing for -1).
+func (f *Strace) appendNumber(b []byte, nr int) []byte {
+	if !f.opts.Numbers || nr < 0 {
+		return b
+	}
+	b = append(b, '[')
+	b = appendPadded(b, nr, 4, true)
+	return append(b, "] "...)
 }
 
 // firstOut is the index of the first argument decoded at exit: the entry
@@ -215,19 +223,35 @@ func (f *Strace) appendArgs(b []byte, c *event.Call, from, to int) []byte {
 	last := lastShown(c)
 	for i := from; i < to; i++ {
 		a := &c.Args[i]
-		if a.Val.Kind == event.VNone && !a.Out {
+		if a.Val.Kind == event.VNone && (!a.Out || a.Lead != "") {
+			if i < last && a.Out && !leadsNext(c, i) {
+				b = append(b, ", "...)
+			}
 			continue
 		}
+		b = append(b, a.Lead...)
 		if a.Val.Name != "" {
 			b = append(b, a.Val.Name...)
 			b = append(b, '=')
 		}
 		b = a.Val.AppendStrace(b, &f.opts.Style)
-		if i < last {
+		if i < last && !leadsNext(c, i) {
 			b = append(b, ", "...)
 		}
 	}
 	return b
+}
+
+// leadsNext reports whether the argument shown after argument i brings
+// its own separator (a Lead).
+func leadsNext(c *event.Call, i int) bool {
+	for j := i + 1; j < len(c.Args); j++ {
+		a := &c.Args[j]
+		if a.Out || a.Val.Kind != event.VNone {
+			return a.Lead != ""
+		}
+	}
+	return false
 }
 
 // lastShown is the index of the last argument printed.
@@ -257,7 +281,11 @@ func (f *Strace) exit(ev *event.Event) {
 	}
 	f.open = 0
 	if c.Phase == event.Lost {
-		b = append(b, " <unfinished ...>"...)
+		// strace admits the line is incomplete only when part of it
+		// was to be decoded at exit.
+		if firstOut(c) < len(c.Args) {
+			b = append(b, " <unfinished ...>"...)
+		}
 	} else {
 		b = f.appendArgs(b, c, firstOut(c), len(c.Args))
 	}
@@ -278,9 +306,15 @@ func (f *Strace) exit(ev *event.Event) {
 	}
 	b = c.RetVal.AppendStrace(b, &f.opts.Style)
 	if c.RetAux.Kind != event.VNone {
+		// An aside that renders to nothing in this style (-X raw)
+		// is left out, parentheses and all.
+		mark := len(b)
 		b = append(b, " ("...)
-		b = c.RetAux.AppendStrace(b, &f.opts.Style)
-		b = append(b, ')')
+		if b = c.RetAux.AppendStrace(b, &f.opts.Style); len(b) == mark+2 {
+			b = b[:mark]
+		} else {
+			b = append(b, ')')
+		}
 	}
 	if failed {
 		b = f.opts.Color.close(b, event.TokError)

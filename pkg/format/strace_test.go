@@ -73,18 +73,18 @@ func interleaved() []event.Event {
 	open.RetVal, open.RetAux = event.Text("-1 ENOENT"), event.Text("No such file or directory")
 	s.entry(101, open)
 	s.exit(101, open)
-	s.evs = append(s.evs, event.Event{Kind: event.KindSignal, TID: 100, PID: 100, Time: s.at(len(s.evs)),
+	s.evs = append(s.evs, event.Event{Kind: event.KindSignal, TID: 100, PID: 100, Time: s.at(len(s.evs)), Nr: 14,
 		Signal: &event.Signal{Name: "SIGCHLD", Info: event.Value{Kind: event.VStruct, Elems: []event.Value{event.Field("si_signo", event.Text("SIGCHLD"))}}}})
 	exit := call("exit", 0, in(event.Int(0)))
 	exit.Phase, exit.RetVal = event.NoReturn, event.Text("?")
 	s.entry(101, exit)
 	s.exit(101, exit)
-	s.evs = append(s.evs, event.Event{Kind: event.KindExit, TID: 101, PID: 100, Time: s.at(len(s.evs)), Exit: &event.ExitStatus{}})
+	s.evs = append(s.evs, event.Event{Kind: event.KindExit, TID: 101, PID: 100, Time: s.at(len(s.evs)), Exit: &event.ExitStatus{}, Nr: 60})
 	sleep := call("nanosleep", 0, in(event.Text("{tv_sec=5, tv_nsec=0}")), out(event.Ptr(0)))
 	s.entry(100, sleep)
 	sleep.Phase, sleep.RetVal = event.Lost, event.Text("?")
 	s.exit(100, sleep)
-	s.evs = append(s.evs, event.Event{Kind: event.KindExit, TID: 100, PID: 100, Time: s.at(len(s.evs)), Exit: &event.ExitStatus{Signaled: true, Name: "SIGKILL"}})
+	s.evs = append(s.evs, event.Event{Kind: event.KindExit, TID: 100, PID: 100, Time: s.at(len(s.evs)), Exit: &event.ExitStatus{Signaled: true, Name: "SIGKILL"}, Nr: -1})
 	return s.evs
 }
 
@@ -97,6 +97,7 @@ func TestStraceGolden(t *testing.T) {
 		{"strace_interleaved_file.golden", StraceOptions{Prefix: PrefixAlways}},
 		{"strace_interleaved_times.golden", StraceOptions{Time: TimeOptions{Relative: true, Durations: true}}},
 		{"strace_interleaved_quiet.golden", StraceOptions{HideExits: true, Numbers: true}},
+		{"strace_interleaved_numbers.golden", StraceOptions{Numbers: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { golden(t, tt.name, run(t, tt.opts, interleaved())) })

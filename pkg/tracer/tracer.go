@@ -377,7 +377,11 @@ type ProcFDs struct{}
 // FDPath implements decode.FDResolver: the target of /proc/PID/fd/FD
 // ("/etc/passwd", "socket:[1234]", "pipe:[5678]"), or "".
 func (ProcFDs) FDPath(pid, fd int) string {
-	p, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%d", pid, fd))
+	link := fmt.Sprintf("/proc/%d/fd/%d", pid, fd)
+	if fd == decode.AtFDCWD {
+		link = fmt.Sprintf("/proc/%d/cwd", pid)
+	}
+	p, err := os.Readlink(link)
 	if err != nil {
 		return ""
 	}

@@ -111,6 +111,8 @@ type task struct {
 	interrupted int
 	// attachStop: the task's next PTRACE_EVENT_STOP is its first.
 	attachStop bool
+	// lastNr is the number of the task's latest syscall, -1 before one.
+	lastNr int
 	// atSeccomp: the current call's entry was a seccomp stop, which
 	// cannot deliver a signal (the exit stop does it instead).
 	atSeccomp bool
@@ -144,7 +146,7 @@ func (e *Engine) options() uintptr {
 }
 
 func (e *Engine) addTask(tid, tgid int) *task {
-	t := &task{tid: tid, tgid: tgid, interrupted: -1, filtered: e.seccomp}
+	t := &task{tid: tid, tgid: tgid, interrupted: -1, lastNr: -1, filtered: e.seccomp}
 	t.muted = t.filtered && e.detaching
 	t.mem.tid = tid
 	e.tasks[tid] = t
@@ -347,6 +349,7 @@ func (e *Engine) syscallEntry(t *task) {
 	t.shown = false
 	sc := lookup(arch, nr)
 	t.sc = sc
+	t.lastNr = nr
 	if t.startup {
 		if sc == nil || sc.Flags&decode.Exec == 0 {
 			e.resume(t, 0)
@@ -365,7 +368,7 @@ func (e *Engine) syscallEntry(t *task) {
 		return
 	}
 	c := &t.call
-	c.Arch, c.Nr = arch, nr
+	c.Arch, c.Nr, c.SP = arch, nr, e.info.SP
 	c.Ret, c.Errno = 0, 0
 	c.Injected, c.InjectedArgs, c.Delayed = false, false, false
 	c.RetVal, c.RetAux = event.Value{}, event.Value{}
@@ -512,7 +515,7 @@ func (e *Engine) signalStop(t *task, sig unix.Signal) {
 	if getSiginfo(t.tid, &e.sig) == nil {
 		e.sigv.Info = decode.Siginfo(e.sig[:], event.ArchX86_64)
 	}
-	e.ev = event.Event{Kind: event.KindSignal, Time: time.Now(), PID: t.tgid, TID: t.tid, Signal: &e.sigv}
+	e.ev = event.Event{Kind: event.KindSignal, Time: time.Now(), PID: t.tgid, TID: t.tid, Signal: &e.sigv, Nr: t.lastNr}
 	if e.handle(t) != Continue {
 		return
 	}
@@ -533,7 +536,7 @@ func (e *Engine) taskEnded(t *task, ws unix.WaitStatus) {
 	if ws.Signaled() {
 		e.exit = event.ExitStatus{Signaled: true, Signo: int(ws.Signal()), Name: decode.SignalName(int(ws.Signal())), Core: ws.CoreDump()}
 	}
-	e.ev = event.Event{Kind: event.KindExit, Time: time.Now(), PID: t.tgid, TID: t.tid, Exit: &e.exit}
+	e.ev = event.Event{Kind: event.KindExit, Time: time.Now(), PID: t.tgid, TID: t.tid, Exit: &e.exit, Nr: t.lastNr}
 	e.cfg.Handler.Handle(&e.ev, nil)
 }
 

@@ -215,10 +215,10 @@ func readOverlay(path string) (overlay, error) {
 			}
 		}
 		switch rest := strings.Fields(text[close+1:]); {
-		case len(rest) == 1 && retFormats[rest[0]] != "":
+		case len(rest) == 1:
 			l.ret = rest[0]
 		case len(rest) > 0:
-			return nil, fmt.Errorf("%s: after the arguments, want a return format, not %q", where, strings.Join(rest, " "))
+			return nil, fmt.Errorf("%s: after the arguments, want one return format, not %q", where, strings.Join(rest, " "))
 		}
 		if _, dup := ov[key]; dup {
 			return nil, fmt.Errorf("%s: %s listed twice", where, key)
@@ -228,10 +228,13 @@ func readOverlay(path string) (overlay, error) {
 	return ov, sc.Err()
 }
 
-// retFormats maps the overlay's return format names to Go identifiers.
-var retFormats = map[string]string{
-	"int": "nil", "hex": "FmtRetHex", "fd": "FmtRetFd", "oct": "FmtRetOct",
-	"uint": "FmtRetUint", "none": "FmtRetNone",
+// retIdent turns an overlay return format name into its Go identifier:
+// fd -> FmtRetFd; int, the default, is nil.
+func retIdent(name string) string {
+	if name == "int" {
+		return "nil"
+	}
+	return "FmtRet" + strings.TrimPrefix(formatIdent(name), "Fmt")
 }
 
 // catLine is one line of categories.txt.
@@ -406,7 +409,9 @@ func buildRow(a arch, e entry, protos map[string][]param, ov overlay, catTab cat
 		params, known = protos[e.name]
 	}
 	if e.entry == "" || e.entry == "sys_ni_syscall" {
-		params, known = nil, true
+		// A removed syscall takes no arguments now, but strace still
+		// prints those it took: an overlay line may name them.
+		params, known = nil, l == nil
 	}
 	var args []ovArg
 	switch {
@@ -454,7 +459,7 @@ func buildRow(a arch, e entry, protos map[string][]param, ov overlay, catTab cat
 	}
 	ret := "nil"
 	if l != nil && l.ret != "" {
-		ret = retFormats[l.ret]
+		ret = retIdent(l.ret)
 	}
 	cl := catTab.lookup(a, e.name)
 	if cl == nil {
@@ -530,7 +535,7 @@ func defaultFormat(p param) string {
 		return "ptr"
 	}
 	switch t {
-	case "int", "pid_t", "key_serial_t", "timer_t", "clockid_t", "mqd_t", "rwf_t", "qid_t":
+	case "int", "pid_t", "key_serial_t", "timer_t", "clockid_t", "mqd_t", "rwf_t", "qid_t", "__s32":
 		return "int"
 	case "unsigned int", "u32", "__u32", "unsigned":
 		return "uint"
