@@ -5,6 +5,7 @@ import (
 
 	"github.com/gtrace/gtrace/pkg/event"
 	"github.com/gtrace/gtrace/pkg/filter"
+	"github.com/gtrace/gtrace/pkg/resource/restrace"
 	"github.com/gtrace/gtrace/pkg/tamper"
 	"github.com/gtrace/gtrace/pkg/tracer"
 )
@@ -45,10 +46,15 @@ func tamperer(s *selection) *tamper.Tamperer {
 	return tamper.New(s.inject, traced)
 }
 
-// syscallHooks returns the hooks a run needs.
-func syscallHooks(tam *tamper.Tamperer) []tracer.Hook {
-	if tam == nil {
-		return nil
+// syscallHooks returns the hooks a run needs, either may be nil: the
+// tamperer first, so that the resource feed sees what the program saw.
+func syscallHooks(tam *tamper.Tamperer, feed *restrace.Feed) []tracer.Hook {
+	var hooks []tracer.Hook
+	if tam != nil {
+		hooks = append(hooks, tam.Hook())
 	}
-	return []tracer.Hook{tam.Hook()}
+	if feed != nil {
+		hooks = append(hooks, feed.Hook())
+	}
+	return hooks
 }

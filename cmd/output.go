@@ -65,16 +65,25 @@ func (o *outputFlags) textMessages() bool { return o.Format != "json" }
 
 // newFormatter builds the formatter the flags ask for, writing to out
 // (or to one file per task with -ff). sopts are the strace options the
-// common flags set.
-func newFormatter(opts *Options, out io.Writer, sopts format.StraceOptions, separate bool) format.Formatter {
+// common flags set. With --group it also returns the resource tracker
+// the reports come from, for the run to feed (restrace): the formatter
+// does not feed it from the events it is given.
+func newFormatter(opts *Options, out io.Writer, sopts format.StraceOptions, separate bool) (format.Formatter, *resource.Tracker) {
 	o := &opts.Out
 	mode, _ := format.ParseColorMode(o.Color)
+	var res *resource.Tracker
 	var trace func(w io.Writer, tty bool) format.Formatter
 	if !o.SummaryOnly {
 		trace = func(w io.Writer, tty bool) format.Formatter {
 			var pal *format.Palette
 			if format.UseColor(mode, tty, os.Getenv) {
 				pal = format.NewPalette()
+			}
+			if o.Group != "" {
+				// -ff does not split reports (run refuses the pair).
+				g := o.groupFormatter(w, sopts, pal)
+				res = g.Tracker()
+				return g
 			}
 			return o.traceFormatter(w, sopts, pal)
 		}
@@ -96,20 +105,26 @@ func newFormatter(opts *Options, out io.Writer, sopts format.StraceOptions, sepa
 		fms = append(fms, format.NewSummary(summaryOut, format.SummaryOptions{SortBy: sortBy, JSON: o.Format == "json"}))
 	}
 	if len(fms) == 1 {
-		return fms[0]
+		return fms[0], res
 	}
-	return fms
+	return fms, res
 }
 
-// traceFormatter is the formatter for the trace itself.
+// groupFormatter is --group's: reports on resources whose tracker the
+// run feeds from hooks, so that the reports are whole whatever -e trace=
+// or -c select.
+func (o *outputFlags) groupFormatter(w io.Writer, sopts format.StraceOptions, pal *format.Palette) *format.Grouped {
+	kinds, _ := format.ParseGroup(o.Group)
+	return format.NewGrouped(w, format.GroupOptions{
+		Kinds: kinds, JSON: o.Format == "json", Time: sopts.Time, Color: pal,
+		Resolver: resource.ProcResolver{}, Fed: true,
+	})
+}
+
+// traceFormatter is the formatter for the trace itself, one line (or
+// object) per call.
 func (o *outputFlags) traceFormatter(w io.Writer, sopts format.StraceOptions, pal *format.Palette) format.Formatter {
 	res := resource.ProcResolver{}
-	if o.Group != "" {
-		kinds, _ := format.ParseGroup(o.Group)
-		return format.NewGrouped(w, format.GroupOptions{
-			Kinds: kinds, JSON: o.Format == "json", Time: sopts.Time, Color: pal, Resolver: res,
-		})
-	}
 	switch o.Format {
 	case "human":
 		return format.NewHuman(w, format.HumanOptions{

@@ -21,6 +21,7 @@ import (
 	"github.com/gtrace/gtrace/pkg/event"
 	"github.com/gtrace/gtrace/pkg/filter"
 	"github.com/gtrace/gtrace/pkg/format"
+	"github.com/gtrace/gtrace/pkg/resource/restrace"
 	"github.com/gtrace/gtrace/pkg/tracer"
 )
 
@@ -179,14 +180,13 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	if opts.Out.Group != "" && (sel.trace != nil || sel.categories != nil) {
-		// A resource's report needs every call on it (open, dup, read,
-		// close...): --group KIND chooses the resources instead.
-		return usagef("--group reports on whole resources: choose them with --group file|socket|all, not with -e trace= or -c")
-	}
 	separate := opts.SeparateFiles || opts.Follow > 1
 	if separate && (opts.Output == "" || opts.Output == "-") {
 		return usagef("-ff needs -o FILE: each task's trace goes to FILE.PID")
+	}
+	if separate && opts.Out.Group != "" && !opts.Out.SummaryOnly {
+		// A resource outlives the task that opened it (fork, threads).
+		return usagef("--group reports on resources, which tasks share: it does not split per task with -ff")
 	}
 
 	out, closeOut, err := openOutput(opts)
@@ -207,13 +207,20 @@ func run(ctx context.Context, opts *Options) error {
 	case opts.Output != "":
 		sopts.Prefix = format.PrefixPlainAuto
 	}
-	fm := newFormatter(opts, out, sopts, separate)
+	fm, res := newFormatter(opts, out, sopts, separate)
 
 	topts := tracer.Options{
 		Follow:    opts.Follow > 0 || separate,
 		Decode:    decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths, Xlat: style.Xlat},
 		Trace:     sel.syscalls(),
 		NoSeccomp: !opts.Seccomp,
+	}
+	// --group's reports need every call on their resources, whatever -e
+	// trace= and -c report: a feed's hooks stop the program for them.
+	var feed *restrace.Feed
+	if res != nil {
+		feed = restrace.New(res)
+		topts.Hooked = restrace.Syscalls()
 	}
 	var t *tracer.Tracer
 	if len(pids) > 0 {
@@ -267,10 +274,13 @@ func run(ctx context.Context, opts *Options) error {
 	flt := filter.New(sel.filter)
 	tam := tamperer(sel)
 	err = t.Run(tracer.Hooks{
-		Syscalls: syscallHooks(tam),
+		Syscalls: syscallHooks(tam, feed),
 		OnEvent: func(ev *event.Event) tracer.Action {
 			if tam != nil && ev.Kind == event.KindExit {
 				tam.Forget(ev.TID)
+			}
+			if feed != nil {
+				feed.Event(ev)
 			}
 			failed := outErr != nil
 			if flt != nil {

@@ -44,9 +44,9 @@ func TestRunUsageErrors(t *testing.T) {
 		{"bad-s", func(o *Options) { o.StrSize, o.Command = -1, []string{"true"} }, "-s:"},
 		{"bad-X", func(o *Options) { o.Xlat, o.Command = "odd", []string{"true"} }, `-X: unknown style "odd"`},
 		{"ff-no-o", func(o *Options) { o.Follow, o.Command = 2, []string{"true"} }, "-ff needs -o FILE"},
-		{"group-and-c", func(o *Options) {
-			o.Out.Group, o.Categories, o.Command = "socket", []string{"network"}, []string{"true"}
-		}, "--group reports on whole resources"},
+		{"group-ff", func(o *Options) {
+			o.Out.Group, o.Follow, o.Output, o.Command = "socket", 2, "trace", []string{"true"}
+		}, "--group reports on resources, which tasks share"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

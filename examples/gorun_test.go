@@ -22,6 +22,7 @@ func TestGoRun(t *testing.T) {
 		{"nonet", []string{"connect: permission denied", "nonet: denied process "}},
 		{"sockbytes", []string{": sent 4 bytes, received 5 bytes\n", ": sent 5 bytes, received 4 bytes\n"}},
 		{"failwrites", []string{"line 1\nline 2\nline 4\nline 5\n"}},
+		{"filestory", []string{"/notes\n  opened by pid ", "  wrote 13 bytes through fd ", "  mmap through fd "}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := exec.Command(goBin, "run", "./"+tc.name)

@@ -1,29 +1,31 @@
 // Command sockbytes runs a command and counts the bytes it sends and
 // receives on each socket, whichever call moved them (read, write, send,
-// recv and their message forms).
+// recv and their vector and message forms).
 //
 //	go run ./examples/sockbytes [COMMAND [ARGS...]]
 //
 // Without a command it runs itself as a TCP client and server that trade
 // "ping" for "pong!".
 //
-// A descriptor is known to be a socket by its /proc/PID/fd link
-// ("socket:[INODE]"); the inode names the socket across processes and
-// duplicated descriptors.
+// A resource tracker (pkg/resource, fed by pkg/resource/restrace) follows
+// each socket from its creation to its close, through dup, fork and
+// threads, and names it by its endpoints; no syscall is reported, so with
+// the seccomp fast path the program stops only for the calls on
+// descriptors.
 package main
 
 import (
 	"context"
 	"fmt"
 	"io"
-	"maps"
 	"net"
 	"os"
 	"slices"
-	"strings"
 
+	"github.com/gtrace/gtrace/pkg/filter"
+	"github.com/gtrace/gtrace/pkg/resource"
+	"github.com/gtrace/gtrace/pkg/resource/restrace"
 	"github.com/gtrace/gtrace/pkg/tracer"
-	"github.com/gtrace/gtrace/pkg/tracer/procfd"
 )
 
 // pingPongEnv makes this program the demonstration client and server.
@@ -45,12 +47,12 @@ func main() {
 		cmd = tracer.Command(self)
 		cmd.Env = append(os.Environ(), pingPongEnv+"=1")
 	}
-	counts, err := run(cmd)
+	socks, err := run(cmd)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sockbytes:", err)
 		os.Exit(1)
 	}
-	counts.print(os.Stdout)
+	printSockets(os.Stdout, socks)
 }
 
 // pingPong sends "ping" over TCP on the loopback and answers "pong!".
@@ -90,58 +92,46 @@ func pingPong() error {
 	return <-served
 }
 
-// traffic is what went through one socket.
-type traffic struct{ sent, received int64 }
-
-// sockets maps a socket ("socket:[INODE]") to its traffic.
-type sockets map[string]*traffic
-
-// sends and receives are the calls that move bytes through a descriptor
-// given as their first argument.
-var (
-	sends    = []string{"write", "writev", "sendto", "sendmsg"}
-	receives = []string{"read", "readv", "recvfrom", "recvmsg"}
-)
-
-// run traces cmd and counts its socket traffic.
-func run(cmd tracer.Cmd) (sockets, error) {
-	t, err := tracer.Start(context.Background(), cmd, tracer.Options{Follow: true})
-	if err != nil {
-		return nil, err
+// run traces cmd and returns the sockets that moved bytes, in the order
+// they were created.
+func run(cmd tracer.Cmd) ([]*resource.Resource, error) {
+	var socks []*resource.Resource
+	keep := func(r *resource.Resource) {
+		if r.Stats.BytesRead+r.Stats.BytesWritten > 0 {
+			socks = append(socks, r)
+		}
 	}
-	counts := sockets{}
-	err = t.Run(tracer.Hooks{Syscalls: []tracer.Hook{{
-		Names: append(slices.Clone(sends), receives...),
-		Func: func(s *tracer.Syscall) tracer.Action {
-			if s.IsEntry() || s.Return() <= 0 {
-				return tracer.Continue
-			}
-			link := procfd.New().FDPath(s.PID, int(s.Arg(0)))
-			if !strings.HasPrefix(link, "socket:") {
-				return tracer.Continue
-			}
-			c := counts[link]
-			if c == nil {
-				c = &traffic{}
-				counts[link] = c
-			}
-			if slices.Contains(sends, s.Name) {
-				c.sent += s.Return()
-			} else {
-				c.received += s.Return()
-			}
-			return tracer.Continue
+	res := resource.New(resource.Options{
+		Resolver: resource.ProcResolver{},
+		Hooks: resource.Hooks{
+			OnFilter: func(r *resource.Resource, _ *resource.Op) bool { return r.Kind == resource.Socket },
+			Socket:   resource.SocketHooks{OnClose: func(op *resource.Op) { keep(op.Res) }},
 		},
-	}}})
+	})
+	t, err := tracer.Start(context.Background(), cmd, tracer.Options{
+		Follow: true,
+		Trace:  filter.NoSyscalls(),
+		Hooked: restrace.Syscalls(),
+	})
 	if err != nil {
 		return nil, err
 	}
+	if err := t.Run(restrace.New(res).Hooks()); err != nil {
+		return nil, err
+	}
+	// Sockets of processes that outlived the trace never closed.
+	for _, r := range res.Open() {
+		if r.Traced {
+			keep(r)
+		}
+	}
+	slices.SortFunc(socks, func(a, b *resource.Resource) int { return a.ID - b.ID })
 	_, err = t.Wait()
-	return counts, err
+	return socks, err
 }
 
-func (c sockets) print(w io.Writer) {
-	for _, name := range slices.Sorted(maps.Keys(c)) {
-		fmt.Fprintf(w, "%s: sent %d bytes, received %d bytes\n", name, c[name].sent, c[name].received)
+func printSockets(w io.Writer, socks []*resource.Resource) {
+	for _, r := range socks {
+		fmt.Fprintf(w, "%s: sent %d bytes, received %d bytes\n", r, r.Stats.BytesWritten, r.Stats.BytesRead)
 	}
 }

@@ -3,9 +3,10 @@ package main
 import (
 	"fmt"
 	"os"
-	"slices"
+	"strings"
 	"testing"
 
+	"github.com/gtrace/gtrace/pkg/resource"
 	"github.com/gtrace/gtrace/pkg/tracer"
 )
 
@@ -28,19 +29,30 @@ func TestCountsBytesPerSocket(t *testing.T) {
 	}
 	cmd := tracer.Command(self)
 	cmd.Env = append(os.Environ(), pingPongEnv+"=1")
-	counts, err := run(cmd)
+	socks, err := run(cmd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []traffic
-	for _, c := range counts {
-		got = append(got, *c)
-	}
-	slices.SortFunc(got, func(a, b traffic) int { return int(a.sent - b.sent) })
 	// The client's socket sent "ping" and got "pong!"; the server's, the
 	// other way round. The listening socket moved nothing.
-	want := []traffic{{sent: 4, received: 5}, {sent: 5, received: 4}}
-	if !slices.Equal(got, want) {
-		t.Errorf("traffic %+v, want %+v", got, want)
+	var client, server *resource.Resource
+	for _, r := range socks {
+		switch {
+		case r.Stats.BytesWritten == 4 && r.Stats.BytesRead == 5:
+			client = r
+		case r.Stats.BytesWritten == 5 && r.Stats.BytesRead == 4:
+			server = r
+		}
+	}
+	if len(socks) != 2 || client == nil || server == nil {
+		t.Fatalf("sockets %v; want a client that sent 4 bytes and got 5, and a server", socks)
+	}
+	if client.Local == "" || client.Local != server.Remote || client.Remote != server.Local {
+		t.Errorf("client %s and server %s are not the two ends of one connection", client, server)
+	}
+	var out strings.Builder
+	printSockets(&out, socks)
+	if want := fmt.Sprintf("%s: sent 4 bytes, received 5 bytes\n", client); !strings.Contains(out.String(), want) {
+		t.Errorf("printed %q, want a line %q", out.String(), want)
 	}
 }

@@ -40,6 +40,12 @@ type GroupOptions struct {
 	// Resolver names sockets' endpoints and inherited descriptors; nil
 	// uses the events alone.
 	Resolver resource.Resolver
+	// Fed says the caller feeds the resource tracker (Tracker) itself,
+	// from hooks that see every descriptor call whatever the trace
+	// reports (package restrace): Write then leaves events alone.
+	// Without it, Write feeds the tracker the events it is given, which
+	// must then be every call on the resources (recorded traces).
+	Fed bool
 }
 
 // Grouped prints one report per file or socket instead of one line per
@@ -71,9 +77,15 @@ func NewGrouped(w io.Writer, opts GroupOptions) *Grouped {
 
 // Write implements Formatter.
 func (g *Grouped) Write(ev *event.Event) error {
-	g.fds.Handle(ev)
+	if !g.opts.Fed {
+		g.fds.Handle(ev)
+	}
 	return nil
 }
+
+// Tracker returns the resource tracker whose resources g reports: with
+// GroupOptions.Fed, the caller's to feed.
+func (g *Grouped) Tracker() *resource.Tracker { return g.fds }
 
 // Flush implements Formatter.
 func (g *Grouped) Flush() error { return g.w.Flush() }

@@ -152,6 +152,16 @@ func init() {
 	handlers["close_range"] = closeRange
 }
 
+// Follows reports whether a Tracker must see syscall name to keep its
+// descriptor tables right: the calls it has a rule for (open, dup,
+// close, fcntl, execve, read, connect, ...) and those that create tasks,
+// whose flags say whether a new task shares its creator's table. Other
+// calls matter only through their descriptor arguments, which count as
+// OpOther; a tracer that stops for every call with a descriptor argument
+// and the calls Follows names feeds a Tracker all it needs (package
+// restrace does).
+func Follows(name string) bool { return handlers[name] != nil || isClone(name) }
+
 // pathArg returns the first decoded path argument.
 func (x *ctx) pathArg() string {
 	for i := range x.c.Args {

@@ -14,7 +14,12 @@
 //	for ev, err := range tr.Events() { ...; t.Handle(ev) }
 //
 // The package consumes event.Events only: it does not depend on the
-// engine that produced them, and works on recorded events as well.
+// engine that produced them, and works on recorded events as well. A
+// Tracker must see every call on the resources it follows (Follows
+// names those it needs besides the calls with descriptor arguments):
+// fed from Events, that holds only when every syscall is reported.
+// Package restrace feeds a Tracker from a live tracer's hooks instead,
+// whatever the trace reports.
 package resource
 
 import (

@@ -52,6 +52,15 @@
 //	}
 //	err = t.Run(tracer.Hooks{Syscalls: []tracer.Hook{deny}})
 //
+// Packages can provide hooks: tamper applies strace's -e inject= rules,
+// and restrace (under pkg/resource) follows every file and socket with
+// Shaman's resource callbacks. A hook provider that keeps state reads
+// each stop as an event with [Syscall.Event]. When the program runs under
+// the seccomp fast path (Start with a selection in [Options.Trace]), it
+// stops only for the calls that Options.Trace and [Options.Hooked] name:
+// hooks that select other calls must be declared there, or Run refuses
+// them.
+//
 // A hook's [Action] lets the task run on ([Continue]), lets its process
 // go untraced ([Detach]), or ends the trace ([Stop]). Hooks see children
 // as they appear (with [Options.Follow]); returning Detach from

@@ -98,7 +98,10 @@ type route struct {
 	hooks  []*Hook
 }
 
-func newDispatcher(hooks Hooks, trace *filter.Syscalls, filtered bool) (*dispatcher, error) {
+// newDispatcher routes to hooks the calls they select, and reports
+// trace's. filtered is the set a seccomp filter stops the program for,
+// nil when there is no filter.
+func newDispatcher(hooks Hooks, trace, filtered *filter.Syscalls) (*dispatcher, error) {
 	d := &dispatcher{hooks: hooks}
 	if trace != nil {
 		d.trace = trace.Has
@@ -117,10 +120,10 @@ func newDispatcher(hooks Hooks, trace *filter.Syscalls, filtered bool) (*dispatc
 		d.calls[i] = make([]route, tbl.Max())
 		for nr := range d.calls[i] {
 			r := d.routeOf(arch, nr, tbl.Lookup(nr))
-			if filtered && !r.traced && len(r.hooks) > 0 {
+			if filtered != nil && !filtered.Has(arch, nr) && len(r.hooks) > 0 {
 				// The seccomp filter, installed before the hooks were
 				// known, never stops the program on this call.
-				return nil, fmt.Errorf("tracer: a hook selects %s, which Options.Trace does not: with the seccomp fast path the program never stops for it (add it to Options.Trace or set Options.NoSeccomp)", tbl.Lookup(nr).Name)
+				return nil, fmt.Errorf("tracer: a hook selects %s, which neither Options.Trace nor Options.Hooked does: with the seccomp fast path the program never stops for it (add it to Options.Hooked or set Options.NoSeccomp)", tbl.Lookup(nr).Name)
 			}
 			d.calls[i][nr] = r
 		}
@@ -194,7 +197,7 @@ func (d *dispatcher) callHooks(hooks []*Hook, ev *event.Event, st *ptrace.Stop) 
 	c := ev.Call
 	*s = Syscall{
 		Name: c.Name, Nr: c.Nr, Arch: c.Arch, PID: ev.PID, TID: ev.TID,
-		Call: c, entry: ev.Kind == event.KindSyscallEntry, st: st,
+		Call: c, ev: ev, entry: ev.Kind == event.KindSyscallEntry, st: st,
 	}
 	act := Continue
 	for _, h := range hooks {
@@ -203,7 +206,7 @@ func (d *dispatcher) callHooks(hooks []*Hook, ev *event.Event, st *ptrace.Stop) 
 			break
 		}
 	}
-	s.st = nil
+	s.st, s.ev = nil, nil
 	return act
 }
 

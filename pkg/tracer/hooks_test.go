@@ -18,6 +18,7 @@ import (
 	"github.com/gtrace/gtrace/internal/testtracee"
 	"github.com/gtrace/gtrace/pkg/categories"
 	"github.com/gtrace/gtrace/pkg/event"
+	"github.com/gtrace/gtrace/pkg/filter"
 	"github.com/gtrace/gtrace/pkg/tracer"
 )
 
@@ -732,5 +733,48 @@ func TestTracersKeepToTheirOwnChildren(t *testing.T) {
 		if errs[i] != nil || out != want {
 			t.Errorf("tracer %d: %v, program printed %q", i, errs[i], out)
 		}
+	}
+}
+
+// Under the seccomp fast path, hooks get the calls Options.Hooked names
+// although Trace does not report them; each stop's Event is the one
+// OnEvent would get.
+func TestHookedCallsStopUnderSeccomp(t *testing.T) {
+	prog := testtracee.Build(t, "catfile")
+	trace, err := filter.ParseTrace("openat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hooked, err := filter.ParseTrace("read")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hookedCalls, reported []string
+	hook := tracer.Hook{Names: []string{"read"}, Func: func(s *tracer.Syscall) tracer.Action {
+		ev := s.Event()
+		kind := event.KindSyscallExit
+		if s.IsEntry() {
+			kind = event.KindSyscallEntry
+		}
+		if ev.Kind != kind || ev.Call != s.Call || ev.PID != s.PID || ev.TID != s.TID || ev.Time.IsZero() {
+			t.Errorf("Event() = %+v at the %v of %s in %d", ev, kind, s.Name, s.TID)
+		}
+		hookedCalls = append(hookedCalls, s.Name)
+		return tracer.Continue
+	}}
+	out, _ := run(t, tracer.Command(prog, "/etc/hostname"), tracer.Options{Trace: trace, Hooked: hooked}, tracer.Hooks{
+		Syscalls: []tracer.Hook{hook},
+		OnEvent: func(ev *event.Event) tracer.Action {
+			if ev.Call != nil {
+				reported = append(reported, ev.Call.Name)
+			}
+			return tracer.Continue
+		},
+	})
+	if len(hookedCalls) < 2 || slices.ContainsFunc(reported, func(n string) bool { return n != "openat" }) || len(reported) == 0 {
+		t.Errorf("hooked %v, reported %v; want reads hooked and only openat reported", hookedCalls, reported)
+	}
+	if out == "" {
+		t.Error("the program printed nothing")
 	}
 }

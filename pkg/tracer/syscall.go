@@ -29,10 +29,18 @@ type Syscall struct {
 	// through the Syscall are decoded into it again.
 	Call *event.Call
 
+	ev     *event.Event
 	entry  bool
 	st     *ptrace.Stop
 	action Action
 }
+
+// Event returns the stop as an event (KindSyscallEntry or
+// KindSyscallExit, with its time, process and Call), as Hooks.OnEvent
+// gets it when the call is reported: hook providers that keep state from
+// events (restrace) take it from here. It is only valid during the hook
+// call.
+func (s *Syscall) Event() *event.Event { return s.ev }
 
 // IsEntry reports whether the call is entering the kernel (true) or
 // leaving it (false).

@@ -39,6 +39,13 @@ type Options struct {
 	// Hooks.OnEvent); nil reports all. Syscall hooks see the calls they
 	// select whether or not these are reported.
 	Trace *filter.Syscalls
+	// Hooked names the syscalls that the hooks given to Run select and
+	// Trace does not report. Only the seccomp fast path needs it: the
+	// filter it installs when the program starts stops the program for
+	// Trace's and Hooked's calls and no other, and Run refuses hooks
+	// that select a call outside both. A hook provider says what it
+	// selects (restrace.Syscalls). Nil: none.
+	Hooked *filter.Syscalls
 	// NoSeccomp turns the seccomp fast path off. By default, a program
 	// Start runs with only some syscalls selected gets a seccomp filter,
 	// and its other syscalls do not stop it at all.
@@ -79,9 +86,10 @@ type Tracer struct {
 	opts    Options
 	stdio   *stdio
 	spawned bool
-	// filtered: the program runs under a seccomp filter that stops it
-	// only on Options.Trace's syscalls.
-	filtered bool
+	// filtered is the set of syscalls a seccomp filter stops the
+	// program for (Options.Trace and Options.Hooked), nil when the
+	// program runs without one.
+	filtered *filter.Syscalls
 
 	// begin hands the hooks to the engine's goroutine, which sets disp
 	// before the engine runs and reads it only while it runs.
@@ -109,13 +117,16 @@ func Start(ctx context.Context, cmd Cmd, opts Options) (*Tracer, error) {
 	}
 	argv := append([]string{cmd.Name}, cmd.Args...)
 	var spec string
-	if !opts.NoSeccomp && !opts.Trace.IsAll() {
+	stops := opts.stops()
+	if !opts.NoSeccomp && !stops.IsAll() {
 		// A selection too large for a filter is traced without one.
-		spec, _ = ptrace.SeccompFilter(opts.Trace)
+		spec, _ = ptrace.SeccompFilter(stops)
 	}
 	t := newTracer(opts)
 	t.spawned = true
-	t.filtered = spec != ""
+	if spec != "" {
+		t.filtered = stops
+	}
 	t.stdio, err = newStdio(&cmd)
 	if err != nil {
 		return nil, fmt.Errorf("cannot run %s: %w", cmd.Name, err)
@@ -126,6 +137,15 @@ func Start(ctx context.Context, cmd Cmd, opts Options) (*Tracer, error) {
 		return err
 	})
 	return t, err
+}
+
+// stops returns the syscalls the program must stop for: those reported
+// and those hooked; nil for all.
+func (o *Options) stops() *filter.Syscalls {
+	if o.Trace == nil || o.Hooked == nil {
+		return o.Trace
+	}
+	return filter.NoSyscalls().Union(o.Trace).Union(o.Hooked)
 }
 
 // Attach traces the running processes pids and all their threads.
@@ -245,7 +265,7 @@ func (t *Tracer) run(hooks Hooks) error {
 		// Trace nothing: let every task go (a program that has not
 		// started yet does not start).
 		t.Detach()
-		d, _ = newDispatcher(Hooks{}, nil, false)
+		d, _ = newDispatcher(Hooks{}, nil, nil)
 	}
 	t.begin <- d
 	return err
