@@ -188,6 +188,19 @@ func Normalize(line string, names map[int]string) string {
 	return getppid.ReplaceAllString(line, "getppid() = PPID")
 }
 
+// Sequences returns each process's lines, joined, in sorted order: the
+// traces as a multiset of per-process stories, for traces that do not
+// show how their processes were created (-e trace=getpid) and so cannot
+// name them by the tree.
+func (p *Parsed) Sequences() []string {
+	out := make([]string, 0, len(p.Procs))
+	for _, lines := range p.Procs {
+		out = append(out, strings.Join(lines, "\n"))
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Names returns the syscall sequence of normalised lines: each call's
 // name, and the exit line; signals are left out (when one arrives depends
 // on timing, not on the tracer).
