@@ -40,6 +40,7 @@ type Options struct {
 	Durations     bool
 	Numbers       bool
 	Xlat          string
+	Engine        EngineOptions
 
 	Command []string
 }
@@ -112,6 +113,7 @@ running processes it attaches to, and prints them as strace does.`,
 	f.BoolVarP(&opts.Durations, "syscall-times", "T", false, "show the time spent in each syscall")
 	f.BoolVarP(&opts.Numbers, "syscall-number", "n", false, "print each syscall's number")
 	f.StringVarP(&opts.Xlat, "const-print-style", "X", "abbrev", "how to print named constants: `raw`, abbrev or verbose")
+	opts.Engine.addFlags(f)
 	return c
 }
 
@@ -146,6 +148,10 @@ func run(ctx context.Context, opts *Options) error {
 	if separate && (opts.Output == "" || opts.Output == "-") {
 		return usagef("-ff needs -o FILE: each task's trace goes to FILE.PID")
 	}
+	var topts tracer.Options
+	if err := opts.Engine.apply(&topts, len(pids) > 0, false); err != nil {
+		return err
+	}
 
 	out, closeOut, err := openOutput(opts)
 	if err != nil {
@@ -172,10 +178,8 @@ func run(ctx context.Context, opts *Options) error {
 		fm = format.NewStrace(out, sopts)
 	}
 
-	topts := tracer.Options{
-		Follow: opts.Follow > 0 || separate,
-		Decode: decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths},
-	}
+	topts.Follow = opts.Follow > 0 || separate
+	topts.Decode = decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths}
 	var t *tracer.Tracer
 	if len(pids) > 0 {
 		t, err = tracer.Attach(ctx, pids, topts)
@@ -211,6 +215,7 @@ func run(ctx context.Context, opts *Options) error {
 	if endErr := fm.End(); err == nil {
 		err = endErr
 	}
+	reportLost(opts.IO, t)
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,9 @@ type Format struct {
 	// Ret renders a successful return value when the Format is a row's
 	// Ret; nil means a signed decimal.
 	Ret func(x *ctx) (val, aux event.Value)
+	// Capture is the memory Decode reads, for engines that copy it at
+	// the stop (see Capture); the zero value means none.
+	Capture Capture
 }
 
 func formatOf(f *Format) *Format {

@@ -38,6 +38,15 @@ type Options struct {
 	FDs decode.FDResolver
 	// Trace selects the syscalls reported; nil reports all.
 	Trace func(arch event.Arch, nr int) bool
+	// Engine chooses ptrace or eBPF (see Engine); the zero value is
+	// EngineAuto.
+	Engine Engine
+	// Tree, with Attach, traces the processes' descendants as well, and
+	// what any of them creates (it implies Follow).
+	Tree bool
+	// BufferSize is the eBPF engine's ring buffer in bytes; 0 means
+	// ebpf.DefaultBufferSize.
+	BufferSize int
 }
 
 // Cmd is a program to start.
@@ -80,7 +89,7 @@ type ExitStatus struct {
 
 // Tracer is one tracing session.
 type Tracer struct {
-	eng     *ptrace.Engine
+	eng     engine
 	hooks   Hooks
 	begin   chan struct{}
 	done    chan struct{}
@@ -100,21 +109,28 @@ func Start(ctx context.Context, cmd Cmd, opts Options) (*Tracer, error) {
 		return nil, lookPathError(cmd.Name, err)
 	}
 	argv := append([]string{cmd.Name}, cmd.Args...)
-	t := newTracer(opts)
+	t, err := newTracer(opts)
+	if err != nil {
+		return nil, err
+	}
 	t.spawned = true
-	err = t.start(ctx, func() error {
-		_, err := t.eng.Spawn(ptrace.Command{Path: path, Argv: argv, Env: cmd.Env, Dir: cmd.Dir})
-		return err
-	})
+	err = t.start(ctx, func() error { return t.eng.spawn(path, argv, cmd) })
 	return t, err
 }
 
-// Attach traces the running processes pids and all their threads.
+// Attach traces the running processes pids and all their threads (with
+// Options.Tree, their descendants too).
 func Attach(ctx context.Context, pids []int, opts Options) (*Tracer, error) {
-	t := newTracer(opts)
-	err := t.start(ctx, func() error {
+	t, err := newTracer(opts)
+	if err != nil {
+		return nil, err
+	}
+	err = t.start(ctx, func() error {
+		if opts.Tree {
+			return attachTree(t.eng, pids)
+		}
 		for _, pid := range pids {
-			if err := t.eng.Attach(pid); err != nil {
+			if err := t.eng.attach(pid); err != nil {
 				return err
 			}
 		}
@@ -143,19 +159,14 @@ func lookPathError(name string, err error) error {
 	return fmt.Errorf("cannot run %s: %w", name, err)
 }
 
-func newTracer(opts Options) *Tracer {
+func newTracer(opts Options) (*Tracer, error) {
 	t := &Tracer{begin: make(chan struct{}), done: make(chan struct{})}
-	fds := opts.FDs
-	if fds == nil {
-		fds = ProcFDs{}
+	eng, err := newEngine(t, opts, ebpfMatchesPtrace)
+	if err != nil {
+		return nil, err
 	}
-	t.eng = ptrace.New(ptrace.Config{
-		Follow:  opts.Follow,
-		Decoder: decode.NewDecoder(opts.Decode, fds),
-		Trace:   opts.Trace,
-		Handler: (*handler)(t),
-	})
-	return t
+	t.eng = eng
+	return t, nil
 }
 
 // start runs the engine on a goroutine locked to its thread: setup (spawn
@@ -171,7 +182,7 @@ func (t *Tracer) start(ctx context.Context, setup func() error) error {
 		}
 		ready <- nil
 		<-t.begin
-		ws, err := t.eng.Run()
+		ws, err := t.eng.run()
 		t.err = err
 		if t.spawned {
 			t.status = exitStatus(ws)
@@ -247,11 +258,16 @@ func (t *Tracer) Events() iter.Seq2[*event.Event, error] {
 // Detach stops tracing: every task is detached and runs on as if it had
 // never been traced. It may be called from any goroutine.
 func (t *Tracer) Detach() {
-	t.stopOnce.Do(func() {
-		t.eng.RequestStop()
-		_ = ptrace.Wake()
-	})
+	t.stopOnce.Do(t.eng.stop)
 }
+
+// Engine is the engine that traces: EnginePtrace or EngineEBPF.
+func (t *Tracer) Engine() Engine { return t.eng.kind() }
+
+// Lost is the number of events the eBPF engine could not report because
+// its ring buffer was full (always 0 with ptrace). The trace itself says
+// where they went missing.
+func (t *Tracer) Lost() uint64 { return t.eng.lost() }
 
 // Wait waits for the trace to end and returns the started program's exit
 // status (zero for Attach).

@@ -1,0 +1,332 @@
+package ebpf
+
+import (
+	"encoding/binary"
+	"strconv"
+	"time"
+
+	"github.com/gtrace/gtrace/pkg/decode"
+	"github.com/gtrace/gtrace/pkg/event"
+)
+
+// record handles one ring buffer record.
+func (e *Engine) record(b []byte) {
+	h, err := parseHeader(b)
+	if err != nil || minSize(h.typ) < 0 || len(b) < minSize(h.typ) {
+		e.malformed++
+		return
+	}
+	if h.lost != e.seenLost {
+		e.noteLost(h.pid, h.tid, h.lost)
+	}
+	if t := e.tasks[h.tid]; t != nil && t.pending && h.typ != recExit {
+		// Something else happened to the task before the exit that
+		// was to complete its entry.
+		e.flushEntry(t, nil)
+	}
+	switch h.typ {
+	case recEnter:
+		e.enter(&h, b)
+	case recExit:
+		e.exitCall(&h, b)
+	case recFork:
+		e.fork(&h, b)
+	case recExec:
+		e.exec(&h, b)
+	case recTaskExit:
+		e.taskExit(&h, b)
+	case recSignal:
+		e.signal(&h, b)
+	}
+}
+
+// noteLost reports the records lost since the last report, in the trace
+// where the loss was noticed.
+func (e *Engine) noteLost(pid, tid int, lost uint32) {
+	n := lost - e.seenLost
+	if n == 0 {
+		return
+	}
+	e.seenLost = lost
+	e.emit(event.Event{Kind: event.KindNotice, Time: time.Now(), PID: pid, TID: tid,
+		Text: "[ gtrace: " + strconv.FormatUint(uint64(n), 10) + " events lost: the ring buffer was full ]"})
+}
+
+// time converts a record's CLOCK_MONOTONIC stamp to wall-clock time.
+func (e *Engine) time(ts uint64) time.Time {
+	return e.wall.Add(time.Duration(int64(ts) - e.mono))
+}
+
+// taskOf returns the traced task tid, adopting one the engine has not
+// heard of (its fork record was lost, or it appeared while attaching).
+func (e *Engine) taskOf(h *header) *task {
+	if t := e.tasks[h.tid]; t != nil {
+		return t
+	}
+	t := e.addTask(h.tid, h.pid)
+	e.emitTask(event.KindAttach, t, 0)
+	return t
+}
+
+func (e *Engine) addTask(tid, tgid int) *task {
+	t := &task{tid: tid, tgid: tgid}
+	e.tasks[tid] = t
+	return t
+}
+
+func archOf(a uint8) event.Arch {
+	if a == uint8(event.ArchI386) {
+		return event.ArchI386
+	}
+	return event.ArchX86_64
+}
+
+func (e *Engine) enter(h *header, b []byte) {
+	t := e.taskOf(h)
+	if t.inCall {
+		// The exit of the previous call was lost.
+		e.lose(t)
+	}
+	arch := archOf(h.arch)
+	nr := int(int32(u32(b, offEnterNr)))
+	if arch != t.arch {
+		if t.arch != event.ArchUnknown || arch != event.ArchX86_64 {
+			e.emit(event.Event{Kind: event.KindNotice, Time: e.time(h.ts), PID: t.tgid, TID: t.tid, Text: personalityNotice(t.tgid, arch)})
+		}
+		t.arch = arch
+	}
+	for i := range t.args {
+		t.args[i] = u64(b, offEnterArgs+8*i)
+	}
+	if !e.loadCaptures(h, b, enterSize) {
+		return
+	}
+	t.sc, t.inCall, t.ts = decode.Lookup(arch, nr), true, h.ts
+	c := &t.call
+	c.Arch, c.Nr = arch, nr
+	c.Ret, c.Errno, c.Injected = 0, 0, false
+	c.RetVal, c.RetAux = event.Value{}, event.Value{}
+	c.Start, c.End = e.time(h.ts), time.Time{}
+	if u32(b, offEnterFlags)&enterRetry != 0 {
+		// Some argument memory was not paged in: the exit record has
+		// it, and the entry waits for it.
+		t.save(e.mem.regions)
+		t.pending = true
+		e.pending++
+		return
+	}
+	e.entryReady(t)
+}
+
+// entryReady decodes t's call entry from e.mem and reports it.
+func (e *Engine) entryReady(t *task) {
+	c := &t.call
+	e.cfg.Decoder.Entry(c, t.sc, &t.args, &e.mem, t.tgid)
+	if e.emitCall(event.KindSyscallEntry, t, t.ts) != Continue {
+		return
+	}
+	if t.sc.Flags&decode.NoReturn != 0 {
+		// exit and exit_group do not come back: strace prints "= ?" at
+		// once.
+		decode.Unfinished(c)
+		t.inCall = false
+		e.emitCall(event.KindSyscallExit, t, t.ts)
+	}
+}
+
+// flushEntry reports t's pending entry, decoded from its own captures
+// and late, the exit's copies of what was missing (nil when the exit
+// has not come: the memory then shows as unreadable).
+func (e *Engine) flushEntry(t *task, late []region) {
+	t.pending = false
+	e.pending--
+	e.entryMem.regions = append(append(e.entryMem.regions[:0], t.saved...), late...)
+	mem := e.mem
+	e.mem = e.entryMem
+	e.entryReady(t)
+	e.entryMem, e.mem = e.mem, mem
+}
+
+// flushPending reports every pending entry as it is.
+func (e *Engine) flushPending() {
+	for _, t := range e.tasks {
+		if t.pending {
+			e.flushEntry(t, nil)
+		}
+	}
+}
+
+func (e *Engine) exitCall(h *header, b []byte) {
+	t := e.tasks[h.tid]
+	if t == nil || !t.inCall {
+		// An exit without its entry: the entry was lost, or the call
+		// began before tracing did.
+		return
+	}
+	if nr := int(int32(u32(b, offExitNr))); nr != t.call.Nr {
+		e.lose(t)
+		return
+	}
+	if !e.loadCaptures(h, b, exitSize) {
+		e.lose(t)
+		return
+	}
+	if t.pending {
+		e.flushEntry(t, e.mem.regions)
+		if !t.inCall {
+			return
+		}
+	}
+	t.inCall = false
+	c := &t.call
+	c.End = e.time(h.ts)
+	e.cfg.Decoder.Exit(c, t.sc, int64(u64(b, offExitRet)), &e.mem, t.tgid)
+	e.emitCall(event.KindSyscallExit, t, h.ts)
+}
+
+// loadCaptures points the engine's Memory at the captures of a record
+// whose fixed part is size bytes.
+func (e *Engine) loadCaptures(h *header, b []byte, size int) bool {
+	e.mem.reset()
+	rs, err := parseCaptures(e.mem.regions, b, size, h.ncap)
+	e.mem.regions = rs
+	if err != nil {
+		e.malformed++
+		return false
+	}
+	return true
+}
+
+// lose ends t's call in progress as one whose exit is unknown.
+func (e *Engine) lose(t *task) {
+	if t.pending {
+		e.flushEntry(t, nil)
+	}
+	t.inCall = false
+	decode.Lost(&t.call)
+	e.emitCall(event.KindSyscallExit, t, 0)
+}
+
+func (e *Engine) fork(h *header, b []byte) {
+	child, childPID := int(u32(b, hdrSize)), int(u32(b, hdrSize+4))
+	if e.tasks[child] != nil {
+		return
+	}
+	t := e.addTask(child, childPID)
+	e.emitTask(event.KindAttach, t, h.tid)
+}
+
+// exec handles an execve by a thread other than the leader: the thread
+// took over the leader's id, and the leader is gone.
+func (e *Engine) exec(h *header, b []byte) {
+	former := int(u32(b, hdrSize))
+	th := e.tasks[former]
+	if th == nil {
+		return
+	}
+	if leader := e.tasks[h.tid]; leader != nil {
+		if leader.inCall {
+			e.lose(leader)
+		}
+		e.emit(event.Event{Kind: event.KindNotice, Time: e.time(h.ts), PID: leader.tgid, TID: leader.tid,
+			Text: "+++ superseded by execve in pid " + strconv.Itoa(former) + " +++"})
+	}
+	delete(e.tasks, former)
+	th.tid = h.tid
+	e.tasks[h.tid] = th
+}
+
+func (e *Engine) taskExit(h *header, b []byte) {
+	t := e.tasks[h.tid]
+	if t == nil {
+		return
+	}
+	e.ended(t, int32(u32(b, hdrSize)), e.time(h.ts))
+}
+
+// ended reports the end of t with its kernel exit code (a wait status).
+func (e *Engine) ended(t *task, code int32, at time.Time) {
+	if t.inCall {
+		e.lose(t)
+	}
+	delete(e.tasks, t.tid)
+	e.exit = exitStatus(code)
+	e.ev = event.Event{Kind: event.KindExit, Time: at, PID: t.tgid, TID: t.tid, Exit: &e.exit}
+	e.cfg.Handler.Handle(&e.ev)
+}
+
+// exitStatus decodes a task's exit_code, which has wait4's encoding.
+func exitStatus(code int32) event.ExitStatus {
+	if sig := int(code & 0x7f); sig != 0 {
+		return event.ExitStatus{Signaled: true, Signo: sig, Name: decode.SignalName(sig), Core: code&0x80 != 0}
+	}
+	return event.ExitStatus{Code: int(code>>8) & 0xff}
+}
+
+// How a rec_signal's siginfo was obtained (SIGINFO_* in bpf/gtrace.c).
+const (
+	siginfoCopied = 0
+	siginfoUser   = 1
+	siginfoKernel = 2
+)
+
+func (e *Engine) signal(h *header, b []byte) {
+	t := e.taskOf(h)
+	signo := int(int32(u32(b, hdrSize)))
+	info := e.siginfo[:]
+	copy(info, b[offSigInfo:offSigInfo+len(info)])
+	switch u32(b, hdrSize+4) {
+	case siginfoUser:
+		// SEND_SIG_NOINFO: the kernel fills in SI_USER from the sender.
+		clear(info)
+		binary.LittleEndian.PutUint32(info[0:], uint32(signo))
+		binary.LittleEndian.PutUint32(info[16:], u32(b, hdrSize+8))
+		binary.LittleEndian.PutUint32(info[20:], u32(b, hdrSize+12))
+	case siginfoKernel:
+		clear(info)
+		binary.LittleEndian.PutUint32(info[0:], uint32(signo))
+		binary.LittleEndian.PutUint32(info[8:], 0x80) // SI_KERNEL
+	}
+	e.sig = event.Signal{Signo: signo, Name: decode.SignalName(signo), Info: decode.Siginfo(info, event.ArchX86_64)}
+	e.ev = event.Event{Kind: event.KindSignal, Time: e.time(h.ts), PID: t.tgid, TID: t.tid, Signal: &e.sig}
+	if e.cfg.Handler.Handle(&e.ev) != Continue {
+		e.act(t, DetachTask)
+	}
+}
+
+func (e *Engine) emitCall(kind event.Kind, t *task, ts uint64) Action {
+	at := time.Now()
+	if ts != 0 {
+		at = e.time(ts)
+	}
+	e.ev = event.Event{Kind: kind, Time: at, PID: t.tgid, TID: t.tid, Call: &t.call}
+	act := e.cfg.Handler.Handle(&e.ev)
+	e.act(t, act)
+	return act
+}
+
+func (e *Engine) emit(ev event.Event) {
+	e.ev = ev
+	e.cfg.Handler.Handle(&e.ev)
+}
+
+func (e *Engine) emitTask(kind event.Kind, t *task, parent int) {
+	e.emit(event.Event{Kind: kind, Time: time.Now(), PID: t.tgid, TID: t.tid, Child: parent})
+}
+
+// act carries out a handler's answer about t.
+func (e *Engine) act(t *task, act Action) {
+	switch act {
+	case DetachTask:
+		e.release(t)
+	case DetachAll:
+		e.stopRequested.Store(true)
+	}
+}
+
+func personalityNotice(pid int, arch event.Arch) string {
+	if arch == event.ArchI386 {
+		return "[ Process PID=" + strconv.Itoa(pid) + " runs in 32 bit mode. ]"
+	}
+	return "[ Process PID=" + strconv.Itoa(pid) + " runs in 64 bit mode. ]"
+}
