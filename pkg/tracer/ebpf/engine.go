@@ -147,7 +147,7 @@ func (t *task) save(rs []region) {
 
 // Bits of task_val.flags in the BPF program.
 const (
-	taskStartup = 1 // the spawn stub, hidden until its execve
+	taskSpawner = 4 // a thread of gtrace's starting a program
 )
 
 // New loads the BPF program and attaches it. Nothing is traced until
@@ -335,6 +335,8 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 
 // next reads and handles one record, or notices that none came.
 func (e *Engine) next() error {
+	// A deadline always: the reader only polls when it has drained the
+	// ring, and a zero deadline would block it for good.
 	if e.rd.AvailableBytes() == 0 {
 		e.cfg.Handler.Idle()
 		wait := pollInterval
@@ -342,6 +344,8 @@ func (e *Engine) next() error {
 			wait = pendingGrace
 		}
 		e.rd.SetDeadline(time.Now().Add(wait))
+	} else {
+		e.rd.SetDeadline(time.Now())
 	}
 	err := e.rd.ReadInto(&e.rec)
 	switch {

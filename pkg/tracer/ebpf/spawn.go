@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,48 +24,33 @@ type Command struct {
 	Dir  string   // working directory; "" for gtrace's own
 }
 
-// Spawn starts cmd traced. The program is started through the ptrace
-// engine's re-exec stub, which stops itself before it execs the program:
-// once it has stopped its pid goes into the kernel's set of traced tasks,
-// hidden until its execve, and SIGCONT lets it go on. So the program's
-// own execve is the first call reported, as with ptrace, and no ptrace
-// is involved.
+// Spawn starts cmd traced. The thread that forks is marked in the
+// kernel's set of traced tasks as a spawner: not traced itself, its
+// child is traced from its first instruction, hidden until its execve.
+// So the program's own execve is the first call reported, as with ptrace,
+// without stopping anything.
 func (e *Engine) Spawn(cmd Command) (int, error) {
-	self, err := os.Executable()
-	if err != nil {
-		return 0, fmt.Errorf("spawn: find own executable: %w", err)
-	}
 	env := cmd.Env
 	if env == nil {
 		env = os.Environ()
 	}
-	pid, err := syscall.ForkExec(self, ptrace.StubArgv(cmd.Path, cmd.Argv), &syscall.ProcAttr{
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	self := unix.Gettid()
+	if err := e.trace(self, os.Getpid(), taskSpawner); err != nil {
+		return 0, fmt.Errorf("spawn %s: %w", cmd.Path, err)
+	}
+	pid, err := syscall.ForkExec(cmd.Path, cmd.Argv, &syscall.ProcAttr{
 		Dir:   cmd.Dir,
 		Env:   env,
 		Files: []uintptr{0, 1, 2},
 	})
+	_ = e.objs.Tasks.Delete(uint32(self))
 	if err != nil {
-		return 0, fmt.Errorf("spawn %s: %w", cmd.Path, err)
-	}
-	var ws unix.WaitStatus
-	for {
-		_, err = unix.Wait4(pid, &ws, unix.WUNTRACED, nil)
-		if err != unix.EINTR {
-			break
-		}
-	}
-	if err != nil || !ws.Stopped() {
-		return 0, fmt.Errorf("spawn %s: stub did not start (status %#x): %v", cmd.Path, int(ws), err)
-	}
-	if err := e.trace(pid, pid, taskStartup); err != nil {
-		_ = unix.Kill(pid, unix.SIGKILL)
 		return 0, fmt.Errorf("spawn %s: %w", cmd.Path, err)
 	}
 	e.addTask(pid, pid)
 	e.spawned = pid
-	if err := unix.Kill(pid, unix.SIGCONT); err != nil {
-		return 0, fmt.Errorf("spawn %s: %w", cmd.Path, err)
-	}
 	return pid, nil
 }
 

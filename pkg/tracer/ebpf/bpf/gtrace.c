@@ -68,8 +68,10 @@ struct sysspec {
 	struct cap caps[CAP_SLOTS]; /* packed: the first CAP_NONE ends them */
 };
 
-#define T_STARTUP 1 /* the spawn stub, hidden until it calls execve */
+#define T_STARTUP 1 /* a program being started: hidden until its execve */
 #define T_IN_CALL 2 /* between a syscall's entry and exit */
+#define T_SPAWNER 4 /* gtrace's thread starting a program: never traced,
+		     * its child is traced from its start, T_STARTUP */
 
 /* A traced task (thread), by thread id. */
 struct task_val {
@@ -217,6 +219,16 @@ static __always_inline void output(void *data, __u64 size)
 {
 	if (bpf_ringbuf_output(&events, data, size, 0) != 0)
 		__sync_fetch_and_add(&lost, 1);
+}
+
+/* reserve makes room for a record without captures right in the ring
+ * buffer, which spares the copy from the scratch buffer. */
+static __always_inline void *reserve(__u64 size)
+{
+	void *r = bpf_ringbuf_reserve(&events, size, 0);
+	if (!r)
+		__sync_fetch_and_add(&lost, 1);
+	return r;
 }
 
 static __always_inline void header(struct rec_hdr *h, __u8 type, __u32 tid, __u32 pid, __u8 arch)
@@ -497,8 +509,8 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	__s64 nr = ctx->args[1];
 	__u8 arch = current_arch();
-	if (tv->flags & T_STARTUP) {
-		if (!is_exec(arch, nr))
+	if (tv->flags & (T_STARTUP | T_SPAWNER)) {
+		if ((tv->flags & T_SPAWNER) || !is_exec(arch, nr))
 			return 0;
 		tv->flags &= ~T_STARTUP;
 	}
@@ -511,19 +523,31 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	struct sysspec *sp = bpf_map_lookup_elem(&syscalls, &key);
 	if (!sp || !sp->selected)
 		return 0;
-	__u8 caps = sp->entry_caps;
+	struct pt_regs *regs = (void *)ctx->args[0];
+	struct rec_enter *r;
+	if (!sp->entry_caps) {
+		r = reserve(sizeof(*r));
+		if (!r)
+			return 0;
+		header(&r->h, REC_ENTER, (__u32)id, id >> 32, arch);
+		r->nr = nr;
+		r->flags = 0;
+		syscall_args(regs, arch, r->args);
+		bpf_ringbuf_submit(r, 0);
+		return 0;
+	}
 
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s)
 		return 0;
-	struct rec_enter *r = (void *)s->buf;
+	r = (void *)s->buf;
 	header(&r->h, REC_ENTER, (__u32)id, id >> 32, arch);
 	r->nr = nr;
 	r->flags = 0;
-	syscall_args((struct pt_regs *)ctx->args[0], arch, r->args);
+	syscall_args(regs, arch, r->args);
 	__u32 pos = sizeof(*r);
-	if (caps) {
+	{
 		struct cap_loop x = {
 			.key = key,
 			.pos = pos,
@@ -558,18 +582,30 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	struct sysspec *sp = bpf_map_lookup_elem(&syscalls, &key);
 	if (!sp || !sp->selected)
 		return 0;
-	__u8 caps = sp->exit_caps || retry;
+	struct rec_exit *r;
+	if (!sp->exit_caps && !retry) {
+		r = reserve(sizeof(*r));
+		if (!r)
+			return 0;
+		header(&r->h, REC_EXIT, (__u32)id, id >> 32, arch);
+		r->nr = nr;
+		r->pad = 0;
+		r->ret = ctx->args[1];
+		bpf_ringbuf_submit(r, 0);
+		return 0;
+	}
 
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s)
 		return 0;
-	struct rec_exit *r = (void *)s->buf;
+	r = (void *)s->buf;
 	header(&r->h, REC_EXIT, (__u32)id, id >> 32, arch);
 	r->nr = nr;
+	r->pad = 0;
 	r->ret = ctx->args[1];
 	__u32 pos = sizeof(*r);
-	if (caps) {
+	{
 		struct cap_loop x = {
 			.ret = r->ret,
 			.key = key,
@@ -591,11 +627,9 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tracepoint/sched_process_fork")
 int sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 {
-	if (!follow)
-		return 0;
 	__u64 id = bpf_get_current_pid_tgid();
 	struct task_val *tv = traced((__u32)id);
-	if (!tv)
+	if (!tv || !(follow || (tv->flags & T_SPAWNER)))
 		return 0;
 	struct task_struct *child = (void *)ctx->args[1];
 	int ctid = 0, cpid = 0;
@@ -604,6 +638,8 @@ int sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 	/* The child starts out of any call: its return from clone is no
 	 * syscall it made. */
 	struct task_val v = {.tgid = cpid, .flags = tv->flags & ~T_IN_CALL};
+	if (tv->flags & T_SPAWNER)
+		v.flags = T_STARTUP;
 	__u32 key = ctid;
 	if (bpf_map_update_elem(&tasks, &key, &v, BPF_ANY) != 0) {
 		/* The map is full: the child goes untraced, and says so. */
@@ -670,7 +706,7 @@ int signal_deliver(struct bpf_raw_tracepoint_args *ctx)
 	struct task_val *tv = traced((__u32)id);
 	int sig = ctx->args[0];
 	/* SIGKILL is never seen by ptrace either: it shows as the exit. */
-	if (!tv || (tv->flags & T_STARTUP) || sig == SIGKILL)
+	if (!tv || (tv->flags & (T_STARTUP | T_SPAWNER)) || sig == SIGKILL)
 		return 0;
 	struct rec_signal r = {};
 	header(&r.h, REC_SIGNAL, (__u32)id, id >> 32, 0);
@@ -694,7 +730,7 @@ int signal_generate(struct bpf_raw_tracepoint_args *ctx)
 	bpf_probe_read_kernel(&tid, sizeof(tid), &t->pid);
 	bpf_probe_read_kernel(&pid, sizeof(pid), &t->tgid);
 	struct task_val *tv = traced(tid);
-	if (!tv || (tv->flags & T_STARTUP))
+	if (!tv || (tv->flags & (T_STARTUP | T_SPAWNER)))
 		return 0;
 	struct rec_signal r = {};
 	header(&r.h, REC_SIGNAL, tid, pid, 0);
