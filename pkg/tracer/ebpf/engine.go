@@ -130,6 +130,8 @@ type task struct {
 	pending bool
 	saved   []region
 	buf     []byte
+	// signals wait for the call in progress to end (pendingSignal).
+	signals []pendingSignal
 }
 
 // save keeps copies of rs, which alias the ring buffer record.
@@ -406,6 +408,7 @@ func (e *Engine) detachAll() {
 
 // release stops tracing t.
 func (e *Engine) release(t *task) {
+	e.flushSignals(t)
 	_ = e.objs.Tasks.Delete(uint32(t.tid))
 	delete(e.tasks, t.tid)
 	e.emitTask(event.KindDetach, t, 0)

@@ -66,7 +66,8 @@ type gtraceRecSignal struct {
 	_         structs.HostLayout
 	H         gtraceRecHdr
 	Signo     int32
-	How       uint32
+	How       uint16
+	Ignored   uint16
 	SenderPid uint32
 	SenderUid uint32
 	Info      [48]uint8

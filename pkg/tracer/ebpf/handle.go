@@ -181,7 +181,9 @@ func (e *Engine) exitCall(h *header, b []byte) {
 	c := &t.call
 	c.End = e.time(h.ts)
 	e.cfg.Decoder.Exit(c, t.sc, int64(u64(b, offExitRet)), &e.mem, t.tgid)
-	e.emitCall(event.KindSyscallExit, t, h.ts)
+	if e.emitCall(event.KindSyscallExit, t, h.ts) == Continue {
+		e.flushSignals(t)
+	}
 }
 
 // loadCaptures points the engine's Memory at the captures of a record
@@ -204,7 +206,9 @@ func (e *Engine) lose(t *task) {
 	}
 	t.inCall = false
 	decode.Lost(&t.call)
-	e.emitCall(event.KindSyscallExit, t, 0)
+	if e.emitCall(event.KindSyscallExit, t, 0) == Continue {
+		e.flushSignals(t)
+	}
 }
 
 func (e *Engine) fork(h *header, b []byte) {
@@ -249,6 +253,7 @@ func (e *Engine) ended(t *task, code int32, at time.Time) {
 	if t.inCall {
 		e.lose(t)
 	}
+	e.flushSignals(t)
 	delete(e.tasks, t.tid)
 	e.exit = exitStatus(code)
 	e.ev = event.Event{Kind: event.KindExit, Time: at, PID: t.tgid, TID: t.tid, Exit: &e.exit}
@@ -275,22 +280,46 @@ func (e *Engine) signal(h *header, b []byte) {
 	signo := int(int32(u32(b, hdrSize)))
 	info := e.siginfo[:]
 	copy(info, b[offSigInfo:offSigInfo+len(info)])
-	switch u32(b, hdrSize+4) {
+	switch u16(b, offSigHow) {
 	case siginfoUser:
 		// SEND_SIG_NOINFO: the kernel fills in SI_USER from the sender.
 		clear(info)
 		binary.LittleEndian.PutUint32(info[0:], uint32(signo))
-		binary.LittleEndian.PutUint32(info[16:], u32(b, hdrSize+8))
-		binary.LittleEndian.PutUint32(info[20:], u32(b, hdrSize+12))
+		binary.LittleEndian.PutUint32(info[16:], u32(b, offSigSenderPID))
+		binary.LittleEndian.PutUint32(info[20:], u32(b, offSigSenderUID))
 	case siginfoKernel:
 		clear(info)
 		binary.LittleEndian.PutUint32(info[0:], uint32(signo))
 		binary.LittleEndian.PutUint32(info[8:], 0x80) // SI_KERNEL
 	}
-	e.sig = event.Signal{Signo: signo, Name: decode.SignalName(signo), Info: decode.Siginfo(info, event.ArchX86_64)}
-	e.ev = event.Event{Kind: event.KindSignal, Time: e.time(h.ts), PID: t.tgid, TID: t.tid, Signal: &e.sig}
-	if e.cfg.Handler.Handle(&e.ev) != Continue {
-		e.act(t, DetachTask)
+	sig := event.Signal{Signo: signo, Name: decode.SignalName(signo), Info: decode.Siginfo(info, event.ArchX86_64)}
+	if u16(b, offSigIgnored) != 0 && t.inCall {
+		// Sent while the task is in a call and discarded at once: ptrace
+		// would show it as the call returns.
+		t.signals = append(t.signals, pendingSignal{sig, e.time(h.ts)})
+		return
+	}
+	e.emitSignal(t, sig, e.time(h.ts))
+}
+
+// pendingSignal is an ignored signal waiting for its task's call to end.
+type pendingSignal struct {
+	sig event.Signal
+	at  time.Time
+}
+
+func (e *Engine) emitSignal(t *task, sig event.Signal, at time.Time) {
+	e.sig = sig
+	e.ev = event.Event{Kind: event.KindSignal, Time: at, PID: t.tgid, TID: t.tid, Signal: &e.sig}
+	e.act(t, e.cfg.Handler.Handle(&e.ev))
+}
+
+// flushSignals reports the signals that waited for t's call to end.
+func (e *Engine) flushSignals(t *task) {
+	for len(t.signals) > 0 {
+		p := t.signals[0]
+		t.signals = t.signals[1:]
+		e.emitSignal(t, p.sig, p.at)
 	}
 }
 

@@ -28,12 +28,16 @@ var (
 	signalSize  = int(unsafe.Sizeof(gtraceRecSignal{}))
 	captureSize = int(unsafe.Sizeof(gtraceCapture{}))
 
-	offEnterNr    = int(unsafe.Offsetof(gtraceRecEnter{}.Nr))
-	offEnterFlags = int(unsafe.Offsetof(gtraceRecEnter{}.Flags))
-	offEnterArgs  = int(unsafe.Offsetof(gtraceRecEnter{}.Args))
-	offExitNr     = int(unsafe.Offsetof(gtraceRecExit{}.Nr))
-	offExitRet    = int(unsafe.Offsetof(gtraceRecExit{}.Ret))
-	offSigInfo    = int(unsafe.Offsetof(gtraceRecSignal{}.Info))
+	offEnterNr      = int(unsafe.Offsetof(gtraceRecEnter{}.Nr))
+	offEnterFlags   = int(unsafe.Offsetof(gtraceRecEnter{}.Flags))
+	offEnterArgs    = int(unsafe.Offsetof(gtraceRecEnter{}.Args))
+	offExitNr       = int(unsafe.Offsetof(gtraceRecExit{}.Nr))
+	offExitRet      = int(unsafe.Offsetof(gtraceRecExit{}.Ret))
+	offSigHow       = int(unsafe.Offsetof(gtraceRecSignal{}.How))
+	offSigIgnored   = int(unsafe.Offsetof(gtraceRecSignal{}.Ignored))
+	offSigSenderPID = int(unsafe.Offsetof(gtraceRecSignal{}.SenderPid))
+	offSigSenderUID = int(unsafe.Offsetof(gtraceRecSignal{}.SenderUid))
+	offSigInfo      = int(unsafe.Offsetof(gtraceRecSignal{}.Info))
 )
 
 // enterRetry is rec_enter.flags' ENTER_RETRY.
@@ -88,6 +92,7 @@ func minSize(typ uint8) int {
 	return -1
 }
 
+func u16(b []byte, off int) uint16 { return binary.LittleEndian.Uint16(b[off:]) }
 func u32(b []byte, off int) uint32 { return binary.LittleEndian.Uint32(b[off:]) }
 func u64(b []byte, off int) uint64 { return binary.LittleEndian.Uint64(b[off:]) }
 

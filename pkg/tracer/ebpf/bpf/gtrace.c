@@ -151,7 +151,9 @@ struct rec_task_exit {
 struct rec_signal {
 	struct rec_hdr h;
 	__s32 signo;
-	__u32 how;
+	__u16 how;
+	__u16 ignored; /* discarded when sent: shown at the task's next
+			* return to user mode, where ptrace stops for it */
 	__u32 sender_pid;
 	__u32 sender_uid;
 	__u8 info[48]; /* struct kernel_siginfo */
@@ -735,6 +737,7 @@ int signal_generate(struct bpf_raw_tracepoint_args *ctx)
 	struct rec_signal r = {};
 	header(&r.h, REC_SIGNAL, tid, pid, 0);
 	r.signo = ctx->args[0];
+	r.ignored = 1;
 	void *info = (void *)ctx->args[1];
 	if ((__u64)info > 1) {
 		bpf_probe_read_kernel(r.info, sizeof(r.info), info);
