@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gtrace/gtrace/internal/testprog"
 	"github.com/gtrace/gtrace/pkg/event"
 	"github.com/gtrace/gtrace/pkg/format"
 	"github.com/gtrace/gtrace/pkg/tracer"
@@ -39,6 +40,7 @@ func TestEnginesDifferential(t *testing.T) {
 		{name: "threads", src: "threads.c"},
 		{name: "forkexec", src: "forkexec.c", argv: []string{"5"}},
 		{name: "signals", src: "signals.c"},
+		{name: "int80", src: "int80.c"},
 	}
 	for _, eng := range []tracer.Engine{tracer.EnginePtrace, tracer.EngineEBPF} {
 		t.Run(eng.String(), func(t *testing.T) {
@@ -50,7 +52,7 @@ func TestEnginesDifferential(t *testing.T) {
 					argv := p.argv
 					if p.src != "" {
 						// Through sh, for the output to go to /dev/null.
-						cmd := append([]string{"exec", buildTracee(t, p.src)}, p.argv...)
+						cmd := append([]string{"exec", testprog.Build(t, filepath.Join("testdata", p.src))}, p.argv...)
 						argv = []string{"sh", "-c", strings.Join(cmd, " ") + " >/dev/null"}
 					}
 					want := straceTrace(t, stracePath, argv)
@@ -74,21 +76,6 @@ func requireEBPF(t *testing.T) {
 	if err := ebpf.CheckPrivileges(); err != nil {
 		t.Skipf("the eBPF engine cannot run here: %v", err)
 	}
-}
-
-// buildTracee compiles testdata/src and returns the program's path.
-func buildTracee(t *testing.T, src string) string {
-	t.Helper()
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		t.Skip("gcc is not installed: cannot build the test program")
-	}
-	out := filepath.Join(t.TempDir(), strings.TrimSuffix(src, ".c"))
-	cmd := exec.Command(gcc, "-O1", "-pthread", "-o", out, filepath.Join("testdata", src))
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("gcc %s: %v\n%s", src, err, b)
-	}
-	return out
 }
 
 // straceTrace runs argv under strace -f and returns its trace.

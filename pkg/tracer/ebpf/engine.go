@@ -191,9 +191,21 @@ func (e *Engine) load() error {
 	if err != nil {
 		return err
 	}
+	off, err := readTaskOffsets(kernelBTF)
+	if err != nil {
+		return fmt.Errorf("eBPF engine: %w", err)
+	}
 	spec.Maps[gtraceMapEvents].MaxEntries = uint32(e.bufSize)
-	if err := spec.Variables[gtraceVarFollow].Set(boolU32(e.cfg.Follow)); err != nil {
-		return err
+	for name, v := range map[string]uint32{
+		gtraceVarFollow:      boolU32(e.cfg.Follow),
+		gtraceVarOffPid:      off.Pid,
+		gtraceVarOffTgid:     off.Tgid,
+		gtraceVarOffExitCode: off.ExitCode,
+		gtraceVarOffStatus:   off.Status,
+	} {
+		if err := spec.Variables[name].Set(v); err != nil {
+			return err
+		}
 	}
 	if err := spec.LoadAndAssign(&e.objs, nil); err != nil {
 		return loadError(err)

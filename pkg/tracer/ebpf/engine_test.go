@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gtrace/gtrace/internal/privtest"
+	"github.com/gtrace/gtrace/internal/testprog"
 	"github.com/gtrace/gtrace/pkg/event"
 )
 
@@ -66,20 +67,6 @@ func requirePrivileges(t *testing.T) {
 	}
 }
 
-// buildTracee compiles ../testdata/src and returns the program's path.
-func buildTracee(t *testing.T, src string) string {
-	t.Helper()
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		t.Skip("gcc is not installed: cannot build the test program")
-	}
-	out := filepath.Join(t.TempDir(), strings.TrimSuffix(src, ".c"))
-	if b, err := exec.Command(gcc, "-O1", "-pthread", "-o", out, filepath.Join("..", "testdata", src)).CombinedOutput(); err != nil {
-		t.Fatalf("gcc %s: %v\n%s", src, err, b)
-	}
-	return out
-}
-
 // trace runs argv under a new engine configured by cfg and returns it
 // after Run.
 func trace(t *testing.T, cfg Config, argv ...string) *Engine {
@@ -103,7 +90,7 @@ func trace(t *testing.T, cfg Config, argv ...string) *Engine {
 // whole: each write shows exactly the bytes the program wrote.
 func TestLostEvents(t *testing.T) {
 	requirePrivileges(t)
-	storm := buildTracee(t, "storm.c")
+	storm := testprog.Build(t, filepath.Join("..", "testdata", "storm.c"))
 	const calls = 200000
 	last, writes, bad := -1, 0, 0
 	rec := &recorder{onCall: func(c *event.Call) {

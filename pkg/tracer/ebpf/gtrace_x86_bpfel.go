@@ -125,6 +125,10 @@ const (
 	gtraceProgSysExit          = "sys_exit"
 	gtraceVarFollow            = "follow"
 	gtraceVarLost              = "lost"
+	gtraceVarOffExitCode       = "off_exit_code"
+	gtraceVarOffPid            = "off_pid"
+	gtraceVarOffStatus         = "off_status"
+	gtraceVarOffTgid           = "off_tgid"
 	gtraceVarUnusedRecords     = "unused_records"
 )
 
@@ -195,6 +199,10 @@ type gtraceMapSpecs struct {
 type gtraceVariableSpecs struct {
 	Follow        *ebpf.VariableSpec `ebpf:"follow"`
 	Lost          *ebpf.VariableSpec `ebpf:"lost"`
+	OffExitCode   *ebpf.VariableSpec `ebpf:"off_exit_code"`
+	OffPid        *ebpf.VariableSpec `ebpf:"off_pid"`
+	OffStatus     *ebpf.VariableSpec `ebpf:"off_status"`
+	OffTgid       *ebpf.VariableSpec `ebpf:"off_tgid"`
 	UnusedRecords *ebpf.VariableSpec `ebpf:"unused_records"`
 }
 
@@ -239,6 +247,10 @@ func (m *gtraceMaps) Close() error {
 type gtraceVariables struct {
 	Follow        *ebpf.Variable `ebpf:"follow"`
 	Lost          *ebpf.Variable `ebpf:"lost"`
+	OffExitCode   *ebpf.Variable `ebpf:"off_exit_code"`
+	OffPid        *ebpf.Variable `ebpf:"off_pid"`
+	OffStatus     *ebpf.Variable `ebpf:"off_status"`
+	OffTgid       *ebpf.Variable `ebpf:"off_tgid"`
 	UnusedRecords *ebpf.Variable `ebpf:"unused_records"`
 }
 

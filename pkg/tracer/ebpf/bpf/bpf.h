@@ -73,19 +73,4 @@ struct pt_regs {
 	__u64 ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
 };
 
-/*
- * The kernel structures read through CO-RE: only the fields used, at
- * offsets the loader takes from the running kernel's BTF.
- */
-struct thread_info {
-	__u32 status;
-} __attribute__((preserve_access_index));
-
-struct task_struct {
-	struct thread_info thread_info;
-	int pid;
-	int tgid;
-	int exit_code;
-} __attribute__((preserve_access_index));
-
 #endif

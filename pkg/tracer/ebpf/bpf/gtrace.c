@@ -22,6 +22,12 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 /* Set by the loader (cilium/ebpf rewrites .rodata before loading). */
 const volatile __u32 follow = 0; /* trace the tasks traced tasks create */
+/* Where struct task_struct keeps what is read of a task, in the running
+ * kernel: the loader reads them from its BTF. */
+const volatile __u32 off_pid = 0;       /* task_struct.pid */
+const volatile __u32 off_tgid = 0;      /* task_struct.tgid */
+const volatile __u32 off_exit_code = 0; /* task_struct.exit_code */
+const volatile __u32 off_status = 0;    /* task_struct.thread_info.status */
 
 /* Records the ring buffer had no room for; read through mmap. */
 __u64 lost = 0;
@@ -248,11 +254,19 @@ static __always_inline void header(struct rec_hdr *h, __u8 type, __u32 tid, __u3
  * from a 64-bit one: in_ia32_syscall() in the kernel. */
 static __always_inline __u8 current_arch(void)
 {
-	struct task_struct *t = (void *)bpf_get_current_task();
 	__u32 status = 0;
 
-	bpf_probe_read_kernel(&status, sizeof(status), &t->thread_info.status);
+	bpf_probe_read_kernel(&status, sizeof(status), (void *)bpf_get_current_task() + off_status);
 	return (status & TS_COMPAT) ? ARCH_I386 : ARCH_X86_64;
+}
+
+/* task_int reads the int at offset off of a struct task_struct. */
+static __always_inline int task_int(void *task, __u32 off)
+{
+	int v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), task + off);
+	return v;
 }
 
 static __always_inline __u32 spec_key(__u8 arch, __s64 nr)
@@ -633,10 +647,8 @@ int sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 	struct task_val *tv = traced((__u32)id);
 	if (!tv || !(follow || (tv->flags & T_SPAWNER)))
 		return 0;
-	struct task_struct *child = (void *)ctx->args[1];
-	int ctid = 0, cpid = 0;
-	bpf_probe_read_kernel(&ctid, sizeof(ctid), &child->pid);
-	bpf_probe_read_kernel(&cpid, sizeof(cpid), &child->tgid);
+	void *child = (void *)ctx->args[1];
+	int ctid = task_int(child, off_pid), cpid = task_int(child, off_tgid);
 	/* The child starts out of any call: its return from clone is no
 	 * syscall it made. */
 	struct task_val v = {.tgid = cpid, .flags = tv->flags & ~T_IN_CALL};
@@ -693,10 +705,9 @@ int sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 	bpf_map_delete_elem(&tasks, &tid);
 	if (flags & T_STARTUP)
 		return 0;
-	struct task_struct *t = (void *)ctx->args[0];
 	struct rec_task_exit r = {};
 	header(&r.h, REC_TASK_EXIT, tid, id >> 32, 0);
-	bpf_probe_read_kernel(&r.code, sizeof(r.code), &t->exit_code);
+	r.code = task_int((void *)ctx->args[0], off_exit_code);
 	output(&r, sizeof(r));
 	return 0;
 }
@@ -727,10 +738,8 @@ int signal_generate(struct bpf_raw_tracepoint_args *ctx)
 {
 	if ((int)ctx->args[4] != TRACE_SIGNAL_IGNORED)
 		return 0;
-	struct task_struct *t = (void *)ctx->args[2];
-	int tid = 0, pid = 0;
-	bpf_probe_read_kernel(&tid, sizeof(tid), &t->pid);
-	bpf_probe_read_kernel(&pid, sizeof(pid), &t->tgid);
+	void *t = (void *)ctx->args[2];
+	int tid = task_int(t, off_pid), pid = task_int(t, off_tgid);
 	struct task_val *tv = traced(tid);
 	if (!tv || (tv->flags & (T_STARTUP | T_SPAWNER)))
 		return 0;
