@@ -93,6 +93,8 @@ type Engine struct {
 	spawned int
 
 	stopRequested atomic.Bool
+	// drained: the last read left the ring empty.
+	drained bool
 	// seenLost is the lost count of the last record read.
 	seenLost uint32
 	// malformed counts records that could not be parsed.
@@ -331,7 +333,7 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 	for _, tid := range tids {
 		e.emitTask(event.KindAttach, e.tasks[tid], 0)
 	}
-	e.reaped = time.Now()
+	e.reaped, e.drained = time.Now(), true
 	for len(e.tasks) > 0 {
 		if e.stopRequested.Load() {
 			e.detachAll()
@@ -349,19 +351,18 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 
 // next reads and handles one record, or notices that none came.
 func (e *Engine) next() error {
-	// A deadline always: the reader only polls when it has drained the
-	// ring, and a zero deadline would block it for good.
-	if e.rd.AvailableBytes() == 0 {
+	// The reader only waits once it has drained the ring: the moment to
+	// flush, and to bound the wait.
+	if e.drained {
 		e.cfg.Handler.Idle()
 		wait := pollInterval
 		if e.pending > 0 {
 			wait = pendingGrace
 		}
 		e.rd.SetDeadline(time.Now().Add(wait))
-	} else {
-		e.rd.SetDeadline(time.Now())
 	}
 	err := e.rd.ReadInto(&e.rec)
+	e.drained = err != nil || e.rec.Remaining == 0
 	switch {
 	case err == nil:
 		e.record(e.rec.RawSample)

@@ -324,9 +324,11 @@ func (e *Engine) flushSignals(t *task) {
 }
 
 func (e *Engine) emitCall(kind event.Kind, t *task, ts uint64) Action {
-	at := time.Now()
+	var at time.Time
 	if ts != 0 {
 		at = e.time(ts)
+	} else {
+		at = time.Now()
 	}
 	e.ev = event.Event{Kind: kind, Time: at, PID: t.tgid, TID: t.tid, Call: &t.call}
 	act := e.cfg.Handler.Handle(&e.ev)
