@@ -41,6 +41,7 @@ func TestEnginesDifferential(t *testing.T) {
 		{name: "forkexec", src: "forkexec.c", argv: []string{"5"}},
 		{name: "signals", src: "signals.c"},
 		{name: "int80", src: "int80.c"},
+		{name: "threadexec", src: "threadexec.c"},
 	}
 	for _, eng := range []tracer.Engine{tracer.EnginePtrace, tracer.EngineEBPF} {
 		t.Run(eng.String(), func(t *testing.T) {

@@ -47,7 +47,7 @@ func modelCaptures(plan []decode.ArgCapture, exit bool, args *[6]uint64, ret int
 		} else {
 			b = b[:n-1]
 		}
-		rs = append(rs, region{addr, b})
+		rs = append(rs, region{addr: addr, data: b})
 	}
 	for _, c := range plan {
 		if c.Exit != exit {
@@ -58,14 +58,14 @@ func modelCaptures(plan []decode.ArgCapture, exit bool, args *[6]uint64, ret int
 		case decode.CaptureString:
 			putString(addr, c.Max)
 		case decode.CaptureStruct:
-			rs = append(rs, region{addr, read(addr, c.Max)})
+			rs = append(rs, region{addr: addr, data: read(addr, c.Max)})
 		case decode.CaptureBuffer:
 			if n := min(args[c.Len], uint64(c.Max), 2*chunk); addr != 0 && n > 0 {
-				rs = append(rs, region{addr, read(addr, int(n))})
+				rs = append(rs, region{addr: addr, data: read(addr, int(n))})
 			}
 		case decode.CaptureReturned:
 			if ret > 0 && addr != 0 {
-				rs = append(rs, region{addr, read(addr, int(min(ret, int64(c.Max), 2*chunk)))})
+				rs = append(rs, region{addr: addr, data: read(addr, int(min(ret, int64(c.Max), 2*chunk)))})
 			}
 		case decode.CaptureStrings, decode.CaptureEnviron:
 			if addr == 0 {
@@ -85,7 +85,7 @@ func modelCaptures(plan []decode.ArgCapture, exit bool, args *[6]uint64, ret int
 				}
 				words = append(words, v)
 			}
-			rs = append(rs, region{addr, data})
+			rs = append(rs, region{addr: addr, data: data})
 			if c.StrMax > 0 {
 				for _, w := range words {
 					putString(w, c.StrMax)

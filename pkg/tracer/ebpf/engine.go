@@ -16,6 +16,7 @@
 package ebpf
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -108,7 +109,7 @@ type Engine struct {
 	ev  event.Event
 	mem captured
 	// entryMem serves a pending entry's decoding; pending counts the
-	// tasks with one.
+	// pending entries and held exits.
 	entryMem captured
 	pending  int
 	exit     event.ExitStatus
@@ -131,21 +132,33 @@ type task struct {
 	// entry's own copies meanwhile.
 	pending bool
 	saved   []region
-	buf     []byte
 	// signals wait for the call in progress to end (pendingSignal).
 	signals []pendingSignal
+	// held: the exit of an interrupted call waits for what the task
+	// does next (see exitCall); heldAt is its time stamp.
+	held   bool
+	heldAt uint64
 }
 
 // save keeps copies of rs, which alias the ring buffer record.
 func (t *task) save(rs []region) {
-	t.buf, t.saved = t.buf[:0], t.saved[:0]
+	t.saved = t.saved[:0]
 	for _, r := range rs {
-		t.buf = append(t.buf, r.data...)
+		t.saved = append(t.saved, region{addr: r.addr, data: bytes.Clone(r.data), arg: r.arg})
 	}
-	off := 0
+}
+
+// replace puts rs (copied) in place of the saved copies of argument arg.
+func (t *task) replace(arg int, rs ...region) {
+	kept := t.saved[:0]
+	for _, r := range t.saved {
+		if r.arg != arg {
+			kept = append(kept, r)
+		}
+	}
+	t.saved = kept
 	for _, r := range rs {
-		t.saved = append(t.saved, region{addr: r.addr, data: t.buf[off : off+len(r.data)]})
-		off += len(r.data)
+		t.saved = append(t.saved, region{addr: r.addr, data: bytes.Clone(r.data), arg: arg})
 	}
 }
 
@@ -193,17 +206,25 @@ func (e *Engine) load() error {
 	if err != nil {
 		return err
 	}
-	off, err := readTaskOffsets(kernelBTF)
+	off, err := readKernelOffsets(kernelBTF)
 	if err != nil {
 		return fmt.Errorf("eBPF engine: %w", err)
 	}
 	spec.Maps[gtraceMapEvents].MaxEntries = uint32(e.bufSize)
 	for name, v := range map[string]uint32{
-		gtraceVarFollow:      boolU32(e.cfg.Follow),
-		gtraceVarOffPid:      off.Pid,
-		gtraceVarOffTgid:     off.Tgid,
-		gtraceVarOffExitCode: off.ExitCode,
-		gtraceVarOffStatus:   off.Status,
+		gtraceVarFollow:           boolU32(e.cfg.Follow),
+		gtraceVarOffPid:           off.Pid,
+		gtraceVarOffTgid:          off.Tgid,
+		gtraceVarOffExitCode:      off.ExitCode,
+		gtraceVarOffStatus:        off.Status,
+		gtraceVarOffSignal:        off.Signal,
+		gtraceVarOffMm:            off.Mm,
+		gtraceVarOffGroupExecTask: off.GroupExecTask,
+		gtraceVarOffArgStart:      off.ArgStart,
+		gtraceVarOffArgEnd:        off.ArgEnd,
+		gtraceVarOffEnvStart:      off.EnvStart,
+		gtraceVarOffEnvEnd:        off.EnvEnd,
+		gtraceVarOffFilename:      off.Filename,
 	} {
 		if err := spec.Variables[name].Set(v); err != nil {
 			return err

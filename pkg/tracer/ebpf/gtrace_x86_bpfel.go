@@ -33,6 +33,8 @@ type gtraceRecExec struct {
 	_      structs.HostLayout
 	H      gtraceRecHdr
 	OldTid uint32
+	ArgLen uint32
+	EnvLen uint32
 	Pad    uint32
 }
 
@@ -74,10 +76,10 @@ type gtraceRecSignal struct {
 }
 
 type gtraceRecTaskExit struct {
-	_    structs.HostLayout
-	H    gtraceRecHdr
-	Code int32
-	Pad  uint32
+	_            structs.HostLayout
+	H            gtraceRecHdr
+	Code         int32
+	SupersededBy uint32
 }
 
 type gtraceSysspec struct {
@@ -125,8 +127,16 @@ const (
 	gtraceProgSysExit          = "sys_exit"
 	gtraceVarFollow            = "follow"
 	gtraceVarLost              = "lost"
+	gtraceVarOffArgEnd         = "off_arg_end"
+	gtraceVarOffArgStart       = "off_arg_start"
+	gtraceVarOffEnvEnd         = "off_env_end"
+	gtraceVarOffEnvStart       = "off_env_start"
 	gtraceVarOffExitCode       = "off_exit_code"
+	gtraceVarOffFilename       = "off_filename"
+	gtraceVarOffGroupExecTask  = "off_group_exec_task"
+	gtraceVarOffMm             = "off_mm"
 	gtraceVarOffPid            = "off_pid"
+	gtraceVarOffSignal         = "off_signal"
 	gtraceVarOffStatus         = "off_status"
 	gtraceVarOffTgid           = "off_tgid"
 	gtraceVarUnusedRecords     = "unused_records"
@@ -197,13 +207,21 @@ type gtraceMapSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type gtraceVariableSpecs struct {
-	Follow        *ebpf.VariableSpec `ebpf:"follow"`
-	Lost          *ebpf.VariableSpec `ebpf:"lost"`
-	OffExitCode   *ebpf.VariableSpec `ebpf:"off_exit_code"`
-	OffPid        *ebpf.VariableSpec `ebpf:"off_pid"`
-	OffStatus     *ebpf.VariableSpec `ebpf:"off_status"`
-	OffTgid       *ebpf.VariableSpec `ebpf:"off_tgid"`
-	UnusedRecords *ebpf.VariableSpec `ebpf:"unused_records"`
+	Follow           *ebpf.VariableSpec `ebpf:"follow"`
+	Lost             *ebpf.VariableSpec `ebpf:"lost"`
+	OffArgEnd        *ebpf.VariableSpec `ebpf:"off_arg_end"`
+	OffArgStart      *ebpf.VariableSpec `ebpf:"off_arg_start"`
+	OffEnvEnd        *ebpf.VariableSpec `ebpf:"off_env_end"`
+	OffEnvStart      *ebpf.VariableSpec `ebpf:"off_env_start"`
+	OffExitCode      *ebpf.VariableSpec `ebpf:"off_exit_code"`
+	OffFilename      *ebpf.VariableSpec `ebpf:"off_filename"`
+	OffGroupExecTask *ebpf.VariableSpec `ebpf:"off_group_exec_task"`
+	OffMm            *ebpf.VariableSpec `ebpf:"off_mm"`
+	OffPid           *ebpf.VariableSpec `ebpf:"off_pid"`
+	OffSignal        *ebpf.VariableSpec `ebpf:"off_signal"`
+	OffStatus        *ebpf.VariableSpec `ebpf:"off_status"`
+	OffTgid          *ebpf.VariableSpec `ebpf:"off_tgid"`
+	UnusedRecords    *ebpf.VariableSpec `ebpf:"unused_records"`
 }
 
 // gtraceObjects contains all objects after they have been loaded into the kernel.
@@ -245,13 +263,21 @@ func (m *gtraceMaps) Close() error {
 //
 // It can be passed to loadGtraceObjects or ebpf.CollectionSpec.LoadAndAssign.
 type gtraceVariables struct {
-	Follow        *ebpf.Variable `ebpf:"follow"`
-	Lost          *ebpf.Variable `ebpf:"lost"`
-	OffExitCode   *ebpf.Variable `ebpf:"off_exit_code"`
-	OffPid        *ebpf.Variable `ebpf:"off_pid"`
-	OffStatus     *ebpf.Variable `ebpf:"off_status"`
-	OffTgid       *ebpf.Variable `ebpf:"off_tgid"`
-	UnusedRecords *ebpf.Variable `ebpf:"unused_records"`
+	Follow           *ebpf.Variable `ebpf:"follow"`
+	Lost             *ebpf.Variable `ebpf:"lost"`
+	OffArgEnd        *ebpf.Variable `ebpf:"off_arg_end"`
+	OffArgStart      *ebpf.Variable `ebpf:"off_arg_start"`
+	OffEnvEnd        *ebpf.Variable `ebpf:"off_env_end"`
+	OffEnvStart      *ebpf.Variable `ebpf:"off_env_start"`
+	OffExitCode      *ebpf.Variable `ebpf:"off_exit_code"`
+	OffFilename      *ebpf.Variable `ebpf:"off_filename"`
+	OffGroupExecTask *ebpf.Variable `ebpf:"off_group_exec_task"`
+	OffMm            *ebpf.Variable `ebpf:"off_mm"`
+	OffPid           *ebpf.Variable `ebpf:"off_pid"`
+	OffSignal        *ebpf.Variable `ebpf:"off_signal"`
+	OffStatus        *ebpf.Variable `ebpf:"off_status"`
+	OffTgid          *ebpf.Variable `ebpf:"off_tgid"`
+	UnusedRecords    *ebpf.Variable `ebpf:"unused_records"`
 }
 
 // gtracePrograms contains all programs after they have been loaded into the kernel.

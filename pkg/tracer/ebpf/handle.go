@@ -1,6 +1,7 @@
 package ebpf
 
 import (
+	"bytes"
 	"encoding/binary"
 	"strconv"
 	"time"
@@ -19,10 +20,15 @@ func (e *Engine) record(b []byte) {
 	if h.lost != e.seenLost {
 		e.noteLost(h.pid, h.tid, h.lost)
 	}
-	if t := e.tasks[h.tid]; t != nil && t.pending && h.typ != recExit {
-		// Something else happened to the task before the exit that
-		// was to complete its entry.
-		e.flushEntry(t, nil)
+	if t := e.tasks[h.tid]; t != nil {
+		if t.pending && h.typ != recExit {
+			// Something else happened to the task before the exit
+			// that was to complete its entry.
+			e.flushEntry(t, nil)
+		}
+		if t.held {
+			e.releaseExit(t, h.typ == recTaskExit)
+		}
 	}
 	switch h.typ {
 	case recEnter:
@@ -147,11 +153,14 @@ func (e *Engine) flushEntry(t *task, late []region) {
 	e.entryMem, e.mem = e.mem, mem
 }
 
-// flushPending reports every pending entry as it is.
+// flushPending reports every pending entry and held exit as it is.
 func (e *Engine) flushPending() {
 	for _, t := range e.tasks {
 		if t.pending {
 			e.flushEntry(t, nil)
+		}
+		if t.held {
+			e.releaseExit(t, false)
 		}
 	}
 }
@@ -181,7 +190,34 @@ func (e *Engine) exitCall(h *header, b []byte) {
 	c := &t.call
 	c.End = e.time(h.ts)
 	e.cfg.Decoder.Exit(c, t.sc, int64(u64(b, offExitRet)), &e.mem, t.tgid)
+	if c.Errno >= errRestartSys && c.Errno <= errRestartBlock {
+		// Interrupted: a signal is to be handled, or the task to die.
+		// ptrace sees no exit for a task that dies (strace prints
+		// "= ?"): the exit waits for what comes next.
+		t.held, t.heldAt = true, h.ts
+		e.pending++
+		return
+	}
 	if e.emitCall(event.KindSyscallExit, t, h.ts) == Continue {
+		e.flushSignals(t)
+	}
+}
+
+// The kernel's restart errnos (ERESTARTSYS .. ERESTART_RESTARTBLOCK).
+const (
+	errRestartSys   = 512
+	errRestartBlock = 516
+)
+
+// releaseExit reports t's held exit: as a call the task never returned
+// from when it died, as it is otherwise.
+func (e *Engine) releaseExit(t *task, died bool) {
+	t.held = false
+	e.pending--
+	if died {
+		decode.Lost(&t.call)
+	}
+	if e.emitCall(event.KindSyscallExit, t, t.heldAt) == Continue {
 		e.flushSignals(t)
 	}
 }
@@ -220,24 +256,76 @@ func (e *Engine) fork(h *header, b []byte) {
 	e.emitTask(event.KindAttach, t, h.tid)
 }
 
-// exec handles an execve by a thread other than the leader: the thread
-// took over the leader's id, and the leader is gone.
+// exec handles what sched_process_exec reports: an execve by a thread
+// other than the leader, which took over the leader's id (the leader
+// itself ended "superseded", see taskExit), and, for an execve whose
+// arguments the entry could not copy, the new program's file name,
+// arguments and environment, from which its pending entry is completed.
 func (e *Engine) exec(h *header, b []byte) {
-	former := int(u32(b, hdrSize))
-	th := e.tasks[former]
-	if th == nil {
+	former := int(u32(b, offExecOld))
+	t := e.tasks[former]
+	if t == nil {
 		return
 	}
-	if leader := e.tasks[h.tid]; leader != nil {
-		if leader.inCall {
-			e.lose(leader)
-		}
-		e.emit(event.Event{Kind: event.KindNotice, Time: e.time(h.ts), PID: leader.tgid, TID: leader.tid,
-			Text: "+++ superseded by execve in pid " + strconv.Itoa(former) + " +++"})
+	if h.ncap > 0 && t.pending && e.loadCaptures(h, b, execSize) {
+		e.completeExec(t, b)
+		// Reported under the id the thread had when it called execve.
+		e.flushEntry(t, nil)
 	}
-	delete(e.tasks, former)
-	th.tid = h.tid
-	e.tasks[h.tid] = th
+	if former != h.tid {
+		delete(e.tasks, former)
+		t.tid = h.tid
+		e.tasks[h.tid] = t
+	}
+}
+
+// completeExec puts in place of the copies t's pending execve entry
+// missed what the kernel side read of the new program (in e.mem): its
+// file name, and its arguments and environment, each a block of strings,
+// for which it makes up the pointer arrays.
+func (e *Engine) completeExec(t *task, b []byte) {
+	fake := execFakeBase(t.call.Arch)
+	for _, r := range e.mem.regions {
+		switch r.arg {
+		case 0:
+			t.replace(0, region{addr: t.args[0], data: r.data})
+		case 1, 2:
+			full := int(u32(b, offExecArgLen))
+			if r.arg == 2 {
+				full = int(u32(b, offExecEnvLen))
+			}
+			if len(r.data) == full {
+				t.replace(r.arg, pointerArray(t.args[r.arg], fake, r.data, t.call.Arch.WordSize())...)
+				fake += 1 << 32
+			}
+		}
+	}
+}
+
+// execFakeBase is where exec places the strings it hands a pending execve
+// entry: addresses no program can use, in reach of the arch's pointers.
+func execFakeBase(arch event.Arch) uint64 {
+	if arch == event.ArchI386 {
+		return 0xfff00000
+	}
+	return 1 << 63
+}
+
+// pointerArray makes the regions a NULL-terminated array of pointers at
+// addr reads as when it points to the NUL-separated strings of block,
+// placed at base.
+func pointerArray(addr, base uint64, block []byte, ws int) []region {
+	words := make([]byte, 0, 64)
+	for off := 0; off < len(block); {
+		end := bytes.IndexByte(block[off:], 0)
+		if end < 0 {
+			break
+		}
+		words = binary.LittleEndian.AppendUint64(words, base+uint64(off))[:len(words)+ws]
+		off += end + 1
+	}
+	words = append(words, make([]byte, ws)...)
+	return []region{{addr: addr, data: words}, {addr: base, data: block}}
 }
 
 func (e *Engine) taskExit(h *header, b []byte) {
@@ -245,7 +333,19 @@ func (e *Engine) taskExit(h *header, b []byte) {
 	if t == nil {
 		return
 	}
-	e.ended(t, int32(u32(b, hdrSize)), e.time(h.ts))
+	if by := int(u32(b, offSupersededBy)); by != 0 {
+		// The leader, done away with by another thread's execve: that
+		// thread takes its id (see exec).
+		if t.inCall {
+			e.lose(t)
+		}
+		e.flushSignals(t)
+		delete(e.tasks, t.tid)
+		e.emit(event.Event{Kind: event.KindNotice, Time: e.time(h.ts), PID: t.tgid, TID: t.tid,
+			Text: "+++ superseded by execve in pid " + strconv.Itoa(by) + " +++"})
+		return
+	}
+	e.ended(t, int32(u32(b, offExitCode)), e.time(h.ts))
 }
 
 // ended reports the end of t with its kernel exit code (a wait status).

@@ -38,6 +38,12 @@ var (
 	offSigSenderPID = int(unsafe.Offsetof(gtraceRecSignal{}.SenderPid))
 	offSigSenderUID = int(unsafe.Offsetof(gtraceRecSignal{}.SenderUid))
 	offSigInfo      = int(unsafe.Offsetof(gtraceRecSignal{}.Info))
+
+	offExecOld      = int(unsafe.Offsetof(gtraceRecExec{}.OldTid))
+	offExecArgLen   = int(unsafe.Offsetof(gtraceRecExec{}.ArgLen))
+	offExecEnvLen   = int(unsafe.Offsetof(gtraceRecExec{}.EnvLen))
+	offExitCode     = int(unsafe.Offsetof(gtraceRecTaskExit{}.Code))
+	offSupersededBy = int(unsafe.Offsetof(gtraceRecTaskExit{}.SupersededBy))
 )
 
 // enterRetry is rec_enter.flags' ENTER_RETRY.
@@ -100,6 +106,7 @@ func u64(b []byte, off int) uint64 { return binary.LittleEndian.Uint64(b[off:]) 
 type region struct {
 	addr uint64
 	data []byte
+	arg  int // the argument it belongs to
 }
 
 // parseCaptures reads the n captures that follow a record's fixed part
@@ -115,7 +122,7 @@ func parseCaptures(rs []region, b []byte, off, n int) ([]region, error) {
 		if size < 0 || start+size > len(b) {
 			return rs, errBadRecord
 		}
-		rs = append(rs, region{addr: addr, data: b[start : start+size]})
+		rs = append(rs, region{addr: addr, data: b[start : start+size], arg: int(b[off+12])})
 		off = start + (size+7)&^7
 	}
 	return rs, nil

@@ -28,6 +28,14 @@ const volatile __u32 off_pid = 0;       /* task_struct.pid */
 const volatile __u32 off_tgid = 0;      /* task_struct.tgid */
 const volatile __u32 off_exit_code = 0; /* task_struct.exit_code */
 const volatile __u32 off_status = 0;    /* task_struct.thread_info.status */
+const volatile __u32 off_signal = 0;    /* task_struct.signal */
+const volatile __u32 off_mm = 0;        /* task_struct.mm */
+const volatile __u32 off_group_exec_task = 0; /* signal_struct.group_exec_task */
+const volatile __u32 off_arg_start = 0; /* mm_struct.arg_start */
+const volatile __u32 off_arg_end = 0;   /* mm_struct.arg_end */
+const volatile __u32 off_env_start = 0; /* mm_struct.env_start */
+const volatile __u32 off_env_end = 0;   /* mm_struct.env_end */
+const volatile __u32 off_filename = 0;  /* linux_binprm.filename */
 
 /* Records the ring buffer had no room for; read through mmap. */
 __u64 lost = 0;
@@ -78,6 +86,9 @@ struct sysspec {
 #define T_IN_CALL 2 /* between a syscall's entry and exit */
 #define T_SPAWNER 4 /* gtrace's thread starting a program: never traced,
 		     * its child is traced from its start, T_STARTUP */
+#define T_EXEC_MISSING 8 /* in an execve whose arguments could not be
+			  * copied: sched_process_exec copies them from the
+			  * new program instead */
 
 /* A traced task (thread), by thread id. */
 struct task_val {
@@ -137,16 +148,23 @@ struct rec_fork {
 	__u32 child_pid;
 };
 
+/* An execve by a thread other than the leader (old_tid != h.tid), or one
+ * whose arguments the entry could not copy: its captures then hold the
+ * file name (arg 0), and the argument and environment strings of the
+ * new program (args 1 and 2; arg_len and env_len are their full sizes). */
 struct rec_exec {
 	struct rec_hdr h;
 	__u32 old_tid; /* the thread that called execve, now h.tid */
+	__u32 arg_len;
+	__u32 env_len;
 	__u32 pad;
 };
 
 struct rec_task_exit {
 	struct rec_hdr h;
 	__s32 code; /* as wait4 reports it */
-	__u32 pad;
+	/* A leader ended by another thread's execve: that thread's id. */
+	__u32 superseded_by;
 };
 
 /* How rec_signal.info was obtained. */
@@ -260,12 +278,22 @@ static __always_inline __u8 current_arch(void)
 	return (status & TS_COMPAT) ? ARCH_I386 : ARCH_X86_64;
 }
 
-/* task_int reads the int at offset off of a struct task_struct. */
+/* task_int reads the int at offset off of a kernel structure. */
 static __always_inline int task_int(void *task, __u32 off)
 {
 	int v = 0;
 
 	bpf_probe_read_kernel(&v, sizeof(v), task + off);
+	return v;
+}
+
+/* kernel_word reads the long or pointer at offset off. */
+static __always_inline __u64 kernel_word(void *p, __u32 off)
+{
+	__u64 v = 0;
+
+	if (p)
+		bpf_probe_read_kernel(&v, sizeof(v), p + off);
 	return v;
 }
 
@@ -333,6 +361,25 @@ static __always_inline __u64 put_string(struct scratch *s, __u64 pos, __u64 addr
 	__u64 len = r;
 	if (len >= n)
 		len = n - 1; /* cut: drop the NUL the helper put there */
+	c->addr = addr;
+	c->len = len;
+	c->arg = arg;
+	count_capture(s);
+	return align8(pos + sizeof(*c) + len);
+}
+
+/* put_kernel_string appends the kernel's NUL-terminated string at addr,
+ * NUL included (at most CHUNK bytes). */
+static __always_inline __u64 put_kernel_string(struct scratch *s, __u64 pos, __u64 addr, __u8 arg)
+{
+	if (pos > DATA_LIMIT || addr == 0)
+		return pos;
+	struct capture *c = (void *)&s->buf[pos];
+	long r = bpf_probe_read_kernel_str(&s->buf[pos + sizeof(*c)], CHUNK, (void *)addr);
+	if (r <= 0)
+		return pos;
+	__u64 len = r;
+	clamp(len, CHUNK);
 	c->addr = addr;
 	c->len = len;
 	c->arg = arg;
@@ -459,6 +506,9 @@ struct cap_loop {
 	/* At entry, the caps whose memory could not be read; at exit, the
 	 * entry caps to copy again. */
 	__u32 retry;
+	/* execve: its memory is gone at exit, whatever is there then is
+	 * not what it was called with. */
+	__u32 no_retry;
 };
 
 static long capture_arg(__u32 i, struct cap_loop *x)
@@ -504,8 +554,8 @@ static long capture_arg(__u32 i, struct cap_loop *x)
 		x->pos = put_pointers(s, x->pos, addr, c.max, c.str_max, x->ws, c.arg);
 		break;
 	}
-	/* Memory not paged in yet reads as a fault: try again at exit
-	 * (not the pointer arrays: execve's are gone by then). */
+	/* Memory not paged in yet reads as a fault: try again at exit, or
+	 * for execve, whose memory is gone by then, from the new program. */
 	if (!x->exit && x->pos == before && addr != 0 && n != 0 && before <= DATA_LIMIT)
 		x->retry |= bit;
 	return 0;
@@ -531,7 +581,7 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		tv->flags &= ~T_STARTUP;
 	}
 	__u32 key = spec_key(arch, nr);
-	tv->flags |= T_IN_CALL;
+	tv->flags = (tv->flags | T_IN_CALL) & ~T_EXEC_MISSING;
 	tv->nr = nr;
 	tv->key = key;
 	tv->arch = arch;
@@ -568,13 +618,19 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 			.key = key,
 			.pos = pos,
 			.ws = arch == ARCH_I386 ? 4 : 8,
+			.no_retry = is_exec(arch, nr),
 		};
 		__builtin_memcpy(x.args, r->args, sizeof(x.args));
 		bpf_loop(MAX_CAPS, capture_arg, &x, 0);
 		pos = x.pos;
 		if (x.retry) {
-			tv->retry = x.retry;
+			/* The entry waits for the copies: from the exit, or
+			 * for an execve from the new program. */
 			r->flags = ENTER_RETRY;
+			if (x.no_retry)
+				tv->flags |= T_EXEC_MISSING;
+			else
+				tv->retry = x.retry;
 		}
 	}
 	if (pos > SCRATCH)
@@ -676,20 +732,49 @@ int sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
 	__u32 old = (__u32)ctx->args[1];
-	if (old == tid)
-		return 0;
-	/* A thread other than the leader called execve and took the
-	 * leader's id (de_thread). */
 	struct task_val *tv = traced(old);
 	if (!tv)
 		return 0;
+	__u32 missing = tv->flags & T_EXEC_MISSING;
+	if (old == tid && !missing)
+		return 0;
 	struct task_val v = *tv;
-	bpf_map_delete_elem(&tasks, &old);
-	bpf_map_update_elem(&tasks, &tid, &v, BPF_ANY);
-	struct rec_exec r = {};
-	header(&r.h, REC_EXEC, tid, id >> 32, 0);
-	r.old_tid = old;
-	output(&r, sizeof(r));
+	v.flags &= ~T_EXEC_MISSING;
+	if (old != tid) {
+		/* A thread other than the leader called execve and took the
+		 * leader's id (de_thread). */
+		bpf_map_delete_elem(&tasks, &old);
+		bpf_map_update_elem(&tasks, &tid, &v, BPF_ANY);
+	} else {
+		tv->flags = v.flags;
+	}
+
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s)
+		return 0;
+	struct rec_exec *r = (void *)s->buf;
+	header(&r->h, REC_EXEC, tid, id >> 32, 0);
+	r->old_tid = old;
+	r->arg_len = 0;
+	r->env_len = 0;
+	r->pad = 0;
+	__u64 pos = sizeof(*r);
+	if (missing) {
+		/* The new program's arguments and environment, on its stack
+		 * now, and the file name the kernel kept. */
+		void *mm = (void *)kernel_word((void *)bpf_get_current_task(), off_mm);
+		__u64 arg = kernel_word(mm, off_arg_start), env = kernel_word(mm, off_env_start);
+		__u64 arg_len = kernel_word(mm, off_arg_end) - arg, env_len = kernel_word(mm, off_env_end) - env;
+		r->arg_len = arg_len;
+		r->env_len = env_len;
+		pos = put_kernel_string(s, pos, kernel_word((void *)ctx->args[2], off_filename), 0);
+		pos = put_bytes(s, pos, arg, arg_len, 1);
+		pos = put_bytes(s, pos, env, env_len, 2);
+	}
+	if (pos > SCRATCH)
+		return 0;
+	output(s->buf, pos);
 	return 0;
 }
 
@@ -707,7 +792,14 @@ int sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	struct rec_task_exit r = {};
 	header(&r.h, REC_TASK_EXIT, tid, id >> 32, 0);
-	r.code = task_int((void *)ctx->args[0], off_exit_code);
+	void *task = (void *)ctx->args[0];
+	r.code = task_int(task, off_exit_code);
+	if (tid == id >> 32) {
+		/* A leader that another thread's execve does away with. */
+		void *execing = (void *)kernel_word((void *)kernel_word(task, off_signal), off_group_exec_task);
+		if (execing && execing != task)
+			r.superseded_by = task_int(execing, off_pid);
+	}
 	output(&r, sizeof(r));
 	return 0;
 }
