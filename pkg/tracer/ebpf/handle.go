@@ -21,9 +21,9 @@ func (e *Engine) record(b []byte) {
 		e.noteLost(h.pid, h.tid, h.lost)
 	}
 	if t := e.tasks[h.tid]; t != nil {
-		if t.pending && h.typ != recExit {
+		if t.pending && h.typ != recExit && h.typ != recExec {
 			// Something else happened to the task before the exit
-			// that was to complete its entry.
+			// (or the exec) that was to complete its entry.
 			e.flushEntry(t, nil)
 		}
 		if t.held {
