@@ -13,11 +13,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	if privtest.Role() == "main" {
-		// gtrace itself, run by privtest with fewer privileges.
-		os.Exit(Main(os.Args[1:]))
-	}
-	os.Exit(m.Run())
+	privtest.Main(m, map[string]func() int{
+		// gtrace itself, run with fewer privileges.
+		"main": func() int { return Main(os.Args[1:]) },
+	})
 }
 
 func TestEngineUsageErrors(t *testing.T) {

@@ -1,6 +1,6 @@
 // Package privtest runs a test binary again with fewer privileges, for
-// tests of what gtrace says when it lacks them. A test's TestMain calls
-// Child to act as the unprivileged side; the test itself calls Run.
+// tests of what gtrace says when it lacks them: the test calls Run, and
+// the binary's TestMain, Main, plays the unprivileged side.
 package privtest
 
 import (
@@ -27,9 +27,15 @@ var (
 	NoBPF = []string{"--bounding-set=-bpf,-sys_admin"}
 )
 
-// Role is what the current process was started to do as a child, "" in
-// the test itself.
-func Role() string { return os.Getenv(envRole) }
+// Main is a test binary's TestMain: started by Run as a child in one of
+// roles, it does that and exits with what it returns; otherwise it runs
+// the tests.
+func Main(m *testing.M, roles map[string]func() int) {
+	if do := roles[os.Getenv(envRole)]; do != nil {
+		os.Exit(do())
+	}
+	os.Exit(m.Run())
+}
 
 // Run runs the current test binary under setpriv with drop, with role
 // set for its TestMain, and returns its output and exit status. It skips

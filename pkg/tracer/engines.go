@@ -147,17 +147,11 @@ func (b ebpfEngine) kind() Engine                  { return EngineEBPF }
 // ebpfHandler adapts a Tracer to the eBPF engine's Handler.
 type ebpfHandler Tracer
 
-func (h *ebpfHandler) Handle(ev *event.Event) ebpf.Action {
+func (h *ebpfHandler) Handle(ev *event.Event) Action {
 	if h.hooks.OnEvent == nil {
-		return ebpf.Continue
+		return Continue
 	}
-	switch h.hooks.OnEvent(ev) {
-	case DetachOne:
-		return ebpf.DetachTask
-	case DetachAll:
-		return ebpf.DetachAll
-	}
-	return ebpf.Continue
+	return h.hooks.OnEvent(ev)
 }
 
 func (h *ebpfHandler) Idle() { (*handler)(h).Idle() }

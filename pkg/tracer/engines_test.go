@@ -13,18 +13,19 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	if privtest.Role() == "auto-engine" {
+	privtest.Main(m, map[string]func() int{
 		// The unprivileged side of TestAutoFallsBack: which engine auto
 		// picks when it would try eBPF first.
-		eng, err := newEngine(&Tracer{}, Options{Engine: EngineAuto}, true)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		fmt.Print(eng.kind())
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
+		"auto-engine": func() int {
+			eng, err := newEngine(&Tracer{}, Options{Engine: EngineAuto}, true)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+			fmt.Print(eng.kind())
+			return 0
+		},
+	})
 }
 
 func TestParseEngine(t *testing.T) {

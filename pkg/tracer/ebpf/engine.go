@@ -31,18 +31,19 @@ import (
 
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
+	"github.com/gtrace/gtrace/pkg/tracer/ptrace"
 )
 
-// Action is what a Handler asks of the engine after an event.
-type Action uint8
+// Action is what a Handler asks of the engine after an event: the ptrace
+// engine's, so that a handler serves both. With eBPF the task has moved
+// on; detaching stops the tracing of it.
+type Action = ptrace.Action
 
+// Actions a Handler may return.
 const (
-	// Continue goes on tracing.
-	Continue Action = iota
-	// DetachTask stops tracing the task that reported the event.
-	DetachTask
-	// DetachAll stops tracing every task.
-	DetachAll
+	Continue   = ptrace.Continue
+	DetachTask = ptrace.DetachTask
+	DetachAll  = ptrace.DetachAll
 )
 
 // Handler receives the engine's events, in order, on the goroutine that

@@ -15,19 +15,21 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	if privtest.Role() == "new-engine" {
+	privtest.Main(m, map[string]func() int{
 		// The unprivileged side of TestPrivileges.
-		_, err := New(Config{Handler: &recorder{}})
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			if errors.Is(err, ErrPrivilege) {
-				os.Exit(3)
+		"new-engine": func() int {
+			_, err := New(Config{Handler: &recorder{}})
+			switch {
+			case errors.Is(err, ErrPrivilege):
+				fmt.Fprintln(os.Stderr, err)
+				return 3
+			case err != nil:
+				fmt.Fprintln(os.Stderr, err)
+				return 1
 			}
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
+			return 0
+		},
+	})
 }
 
 // recorder is a Handler that keeps what it is told to.

@@ -241,6 +241,13 @@ struct {
 	__type(value, struct scratch);
 } scratch SEC(".maps");
 
+static __always_inline struct scratch *scratch_buf(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
 static __always_inline void output(void *data, __u64 size)
 {
 	if (bpf_ringbuf_output(&events, data, size, 0) != 0)
@@ -424,8 +431,7 @@ struct ptr_loop {
 
 static long copy_word(__u32 i, struct ptr_loop *p)
 {
-	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	struct scratch *s = scratch_buf();
 	if (!s)
 		return 1;
 	__u64 at = (__u64)p->data + (__u64)i * p->ws;
@@ -451,8 +457,7 @@ static long copy_word(__u32 i, struct ptr_loop *p)
 
 static long copy_pointee(__u32 i, struct ptr_loop *p)
 {
-	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	struct scratch *s = scratch_buf();
 	if (!s)
 		return 1;
 	__u64 at = (__u64)p->data + (__u64)i * p->ws;
@@ -513,9 +518,8 @@ struct cap_loop {
 
 static long capture_arg(__u32 i, struct cap_loop *x)
 {
-	__u32 zero = 0;
 	struct sysspec *sp = bpf_map_lookup_elem(&syscalls, &x->key);
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	struct scratch *s = scratch_buf();
 	if (!sp || !s || i >= MAX_CAPS)
 		return 1;
 	barrier_var(i); /* keep the mask: clang would drop it after the test */
@@ -566,6 +570,22 @@ static __always_inline struct task_val *traced(__u32 tid)
 	return bpf_map_lookup_elem(&tasks, &tid);
 }
 
+static __always_inline void fill_enter(struct rec_enter *r, __u64 id, __u8 arch, __s64 nr, struct pt_regs *regs)
+{
+	header(&r->h, REC_ENTER, (__u32)id, id >> 32, arch);
+	r->nr = nr;
+	r->flags = 0;
+	syscall_args(regs, arch, r->args);
+}
+
+static __always_inline void fill_exit(struct rec_exit *r, __u64 id, __u8 arch, __s64 nr, __s64 ret)
+{
+	header(&r->h, REC_EXIT, (__u32)id, id >> 32, arch);
+	r->nr = nr;
+	r->pad = 0;
+	r->ret = ret;
+}
+
 SEC("raw_tracepoint/sys_enter")
 int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -593,25 +613,17 @@ int sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	struct rec_enter *r;
 	if (!sp->entry_caps) {
 		r = reserve(sizeof(*r));
-		if (!r)
-			return 0;
-		header(&r->h, REC_ENTER, (__u32)id, id >> 32, arch);
-		r->nr = nr;
-		r->flags = 0;
-		syscall_args(regs, arch, r->args);
-		bpf_ringbuf_submit(r, 0);
+		if (r) {
+			fill_enter(r, id, arch, nr, regs);
+			bpf_ringbuf_submit(r, 0);
+		}
 		return 0;
 	}
-
-	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	struct scratch *s = scratch_buf();
 	if (!s)
 		return 0;
 	r = (void *)s->buf;
-	header(&r->h, REC_ENTER, (__u32)id, id >> 32, arch);
-	r->nr = nr;
-	r->flags = 0;
-	syscall_args(regs, arch, r->args);
+	fill_enter(r, id, arch, nr, regs);
 	__u32 pos = sizeof(*r);
 	{
 		struct cap_loop x = {
@@ -657,25 +669,17 @@ int sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	struct rec_exit *r;
 	if (!sp->exit_caps && !retry) {
 		r = reserve(sizeof(*r));
-		if (!r)
-			return 0;
-		header(&r->h, REC_EXIT, (__u32)id, id >> 32, arch);
-		r->nr = nr;
-		r->pad = 0;
-		r->ret = ctx->args[1];
-		bpf_ringbuf_submit(r, 0);
+		if (r) {
+			fill_exit(r, id, arch, nr, ctx->args[1]);
+			bpf_ringbuf_submit(r, 0);
+		}
 		return 0;
 	}
-
-	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	struct scratch *s = scratch_buf();
 	if (!s)
 		return 0;
 	r = (void *)s->buf;
-	header(&r->h, REC_EXIT, (__u32)id, id >> 32, arch);
-	r->nr = nr;
-	r->pad = 0;
-	r->ret = ctx->args[1];
+	fill_exit(r, id, arch, nr, ctx->args[1]);
 	__u32 pos = sizeof(*r);
 	{
 		struct cap_loop x = {
@@ -749,8 +753,7 @@ int sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 		tv->flags = v.flags;
 	}
 
-	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	struct scratch *s = scratch_buf();
 	if (!s)
 		return 0;
 	struct rec_exec *r = (void *)s->buf;
