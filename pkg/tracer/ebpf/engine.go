@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"sync/atomic"
@@ -347,13 +348,8 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 	if len(e.tasks) == 0 {
 		return 0, ErrNothingTraced
 	}
-	tids := make([]int, 0, len(e.tasks))
-	for tid := range e.tasks {
-		tids = append(tids, tid)
-	}
-	slices.Sort(tids)
-	for _, tid := range tids {
-		e.emitTask(event.KindAttach, e.tasks[tid], 0)
+	for _, t := range e.sortedTasks() {
+		e.emitTask(event.KindAttach, t, 0)
 	}
 	e.reaped, e.drained = time.Now(), true
 	for len(e.tasks) > 0 {
@@ -429,16 +425,16 @@ func (e *Engine) detachAll() {
 		e.record(e.rec.RawSample)
 	}
 	e.flushPending()
-	tids := make([]int, 0, len(e.tasks))
-	for tid := range e.tasks {
-		tids = append(tids, tid)
+	for _, t := range e.sortedTasks() {
+		e.release(t)
 	}
-	slices.Sort(tids)
-	for _, tid := range tids {
-		if t := e.tasks[tid]; t != nil {
-			e.release(t)
-		}
-	}
+}
+
+// sortedTasks lists the tasks in the order of their ids.
+func (e *Engine) sortedTasks() []*task {
+	ts := slices.Collect(maps.Values(e.tasks))
+	slices.SortFunc(ts, func(a, b *task) int { return a.tid - b.tid })
+	return ts
 }
 
 // release stops tracing t.
