@@ -10,6 +10,7 @@ import (
 
 	"github.com/gtrace/gtrace/internal/privtest"
 	"github.com/gtrace/gtrace/pkg/tracer"
+	"github.com/gtrace/gtrace/pkg/tracer/ebpf"
 )
 
 func TestMain(m *testing.M) {
@@ -78,5 +79,27 @@ func TestEngineWithoutPrivileges(t *testing.T) {
 	_, stderr, code = privtest.Run(t, privtest.Nobody, "main", "--engine=auto", "true")
 	if code != 0 || !strings.Contains(stderr, "execve(") || strings.Contains(stderr, "eBPF") {
 		t.Errorf("--engine=auto as nobody: exit %d, stderr %q; want a ptrace trace and no word of eBPF", code, stderr)
+	}
+}
+
+// TestLostEventsReported: with a tiny ring buffer under a storm of
+// calls, the trace says where events were lost and gtrace ends saying
+// how many.
+func TestLostEventsReported(t *testing.T) {
+	if err := ebpf.CheckPrivileges(); err != nil {
+		t.Skipf("the eBPF engine cannot run here: %v", err)
+	}
+	var out, errOut bytes.Buffer
+	opts := &Options{IO: &IOStreams{Out: &out, ErrOut: &errOut}, StrSize: 32, Xlat: "abbrev",
+		Engine:  EngineOptions{Engine: "ebpf", Buffer: "4K"},
+		Command: []string{"dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=100000", "status=none"}}
+	if err := run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	trace := errOut.String()
+	last := trace[strings.LastIndex(strings.TrimSuffix(trace, "\n"), "\n")+1:]
+	if !strings.Contains(trace, "events lost: the ring buffer was full ]") ||
+		!strings.HasPrefix(last, "gtrace: ") || !strings.Contains(last, " events lost: the eBPF ring buffer was full") {
+		t.Errorf("no report of lost events; the trace ends:\n%s", trace[max(0, len(trace)-400):])
 	}
 }

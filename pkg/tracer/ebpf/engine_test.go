@@ -11,6 +11,7 @@ import (
 
 	"github.com/gtrace/gtrace/internal/privtest"
 	"github.com/gtrace/gtrace/internal/testprog"
+	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
 )
 
@@ -186,5 +187,22 @@ func TestBufferSize(t *testing.T) {
 		if got := bufferSize(tc.in); got != tc.want {
 			t.Errorf("bufferSize(%d) = %d, want %d", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestSelection: with a selection, the kernel side reports only the
+// calls selected.
+func TestSelection(t *testing.T) {
+	requirePrivileges(t)
+	write := decode.TableFor(event.ArchX86_64).ByName("write").Nr
+	names := map[string]int{}
+	rec := &recorder{onCall: func(c *event.Call) { names[c.Name]++ }}
+	sel := func(arch event.Arch, nr int) bool { return arch == event.ArchX86_64 && nr == write }
+	e := trace(t, Config{Handler: rec, Trace: sel}, "/bin/sh", "-c", "echo a >/dev/null; echo b >/dev/null")
+	if len(names) != 1 || names["write"] != 2 {
+		t.Errorf("calls reported %v, want the two writes alone", names)
+	}
+	if rec.kinds[event.KindSyscallEntry] != 2 || e.Lost() != 0 {
+		t.Errorf("%d entries, %d events lost; want 2 and none", rec.kinds[event.KindSyscallEntry], e.Lost())
 	}
 }
