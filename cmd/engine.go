@@ -20,7 +20,7 @@ type EngineOptions struct {
 func (o *EngineOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.Engine, "engine", "auto", "how to trace: `ptrace`, ebpf (observes only, near native speed; needs root or CAP_BPF+CAP_PERFMON) or auto")
 	f.BoolVar(&o.Tree, "tree", false, "with -p, also trace every descendant of the processes, and what they start")
-	f.StringVar(&o.Buffer, "ebpf-buffer", "16M", "size of the eBPF engine's ring buffer (`SIZE` in bytes, K, M or G); events that do not fit are counted as lost")
+	f.StringVar(&o.Buffer, "ebpf-buffer", "32M", "size of the eBPF engine's ring buffer (`SIZE` in bytes, K, M or G); events that do not fit are counted as lost")
 }
 
 // apply checks the engine flags and sets them in topts. tampering says

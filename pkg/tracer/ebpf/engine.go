@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"runtime"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -59,9 +60,11 @@ type Handler interface {
 }
 
 // DefaultBufferSize is the ring buffer's size unless Config says: at
-// about 100 bytes a record, it holds some 150 000 events, a second or so
-// of a syscall storm the reader has fallen behind on.
-const DefaultBufferSize = 16 << 20
+// about 90 bytes a record, some 350 000 events, which lets 8 threads
+// calling as fast as they can on 2 CPUs run for a third of a second with
+// the reader shut out (bench/ebpf.sh's threads, which lose events with
+// 16 MiB about one run in two on a busy machine).
+const DefaultBufferSize = 32 << 20
 
 // Config configures an Engine.
 type Config struct {
@@ -332,13 +335,25 @@ func (e *Engine) RequestStop() {
 // ErrNothingTraced is returned by Run when there is no task to trace.
 var ErrNothingTraced = errors.New("no task to trace")
 
+// readerNice is the scheduling priority of the thread that reads the
+// ring buffer (where the process may raise it): programs that keep every
+// CPU busy with syscalls would otherwise starve it, and events would be
+// lost that it could have read.
+const readerNice = -10
+
 // pendingGrace is how long an entry waits for the exit record that
 // completes its argument memory while no record comes.
 const pendingGrace = 20 * time.Millisecond
 
-// pollInterval bounds how long Run waits for a record before it checks
-// that its tasks still exist (in case a task's exit record was lost).
-const pollInterval = 250 * time.Millisecond
+// pollInterval bounds how long Run waits for the ring buffer to wake it.
+// It should not have to, but under a storm of calls from many threads the
+// wakeup is sometimes missed, and the ring then fills while the reader
+// sleeps: polling bounds that to a few thousand records.
+const pollInterval = 10 * time.Millisecond
+
+// reapInterval is how often Run checks, while no record comes, that its
+// tasks still exist (in case a task's exit record was lost).
+const reapInterval = 250 * time.Millisecond
 
 // Run traces until every task has exited or been detached, then closes
 // the engine. It returns the spawned program's wait status when there
@@ -348,6 +363,9 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 	if len(e.tasks) == 0 {
 		return 0, ErrNothingTraced
 	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	_ = unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), readerNice)
 	for _, t := range e.sortedTasks() {
 		e.emitTask(event.KindAttach, t, 0)
 	}
@@ -388,7 +406,7 @@ func (e *Engine) next() error {
 		// A pending entry whose call blocks is shown without the
 		// memory it waits for, rather than late.
 		e.flushPending()
-		if time.Since(e.reaped) >= pollInterval {
+		if time.Since(e.reaped) >= reapInterval {
 			e.reapVanished()
 		}
 	case errors.Is(err, ringbuf.ErrFlushed):
