@@ -203,9 +203,6 @@ func bufferSize(n int) int {
 	return size
 }
 
-// BufferSize is the ring buffer's size in bytes.
-func (e *Engine) BufferSize() int { return e.bufSize }
-
 func (e *Engine) load() error {
 	spec, err := loadGtrace()
 	if err != nil {
