@@ -38,11 +38,13 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 measure() {
 	local name=$1
 	shift
-	: >"$tmp/wall" >"$tmp/self"
+	: >"$tmp/wall" >"$tmp/self" >"$tmp/lost"
 	for _ in $(seq "$runs"); do
 		seconds "$@" >>"$tmp/wall"
 		sed -n 's/.*copied, \([0-9.]*\) s.*/\1/p' "$tmp/stderr" >>"$tmp/self"
+		sed -n 's/^gtrace: \([0-9]*\) events lost.*/\1/p' "$tmp/stderr" >>"$tmp/lost"
 	done
+	sort -g "$tmp/lost" | tail -1 >"$tmp/$name.lost"
 	wall=$(median <"$tmp/wall")
 	self=$(median <"$tmp/self")
 	printf '%s\n' "$wall" >"$tmp/$name.wall"
@@ -76,3 +78,7 @@ n=$(cat "$tmp/dd-native.self") e=$(cat "$tmp/dd-ebpf.self") s=$(cat "$tmp/dd-str
 awk -v n="$n" -v e="$e" -v s="$s" \
 	'BEGIN { printf "time dd reports itself: native %.4f s, under ebpf %.4f s (%.1fx), under strace %.4f s (%.1fx)\n", n, e, e / n, s, s / n }'
 echo "reads of dd in the eBPF trace: $reads of 50000"
+for w in dd threads forkexec; do
+	lost=$(cat "$tmp/$w-ebpf.lost")
+	printf 'events the eBPF engine lost on %s (worst run): %s\n' "$w" "${lost:-0}"
+done
