@@ -69,7 +69,7 @@ type gtraceRecSignal struct {
 	H         gtraceRecHdr
 	Signo     int32
 	How       uint16
-	Ignored   uint16
+	Flags     uint16
 	SenderPid uint32
 	SenderUid uint32
 	Info      [48]uint8

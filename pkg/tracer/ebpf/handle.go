@@ -393,14 +393,25 @@ func (e *Engine) signal(h *header, b []byte) {
 		binary.LittleEndian.PutUint32(info[8:], 0x80) // SI_KERNEL
 	}
 	sig := event.Signal{Signo: signo, Name: decode.SignalName(signo), Info: decode.Siginfo(info, event.ArchX86_64)}
-	if u16(b, offSigIgnored) != 0 && t.inCall {
+	flags := u16(b, offSigFlags)
+	if flags&sigIgnored != 0 && t.inCall {
 		// Sent while the task is in a call and discarded at once: ptrace
 		// would show it as the call returns.
 		t.signals = append(t.signals, pendingSignal{sig, e.time(h.ts)})
 		return
 	}
 	e.emitSignal(t, sig, e.time(h.ts))
+	if flags&sigStops != 0 {
+		e.emit(event.Event{Kind: event.KindNotice, Time: e.time(h.ts), PID: t.tgid, TID: t.tid,
+			Text: "--- stopped by " + sig.Name + " ---"})
+	}
 }
+
+// rec_signal.flags (SIG_* in bpf/gtrace.c).
+const (
+	sigIgnored = 1
+	sigStops   = 2
+)
 
 // pendingSignal is an ignored signal waiting for its task's call to end.
 type pendingSignal struct {

@@ -34,7 +34,7 @@ var (
 	offExitNr       = int(unsafe.Offsetof(gtraceRecExit{}.Nr))
 	offExitRet      = int(unsafe.Offsetof(gtraceRecExit{}.Ret))
 	offSigHow       = int(unsafe.Offsetof(gtraceRecSignal{}.How))
-	offSigIgnored   = int(unsafe.Offsetof(gtraceRecSignal{}.Ignored))
+	offSigFlags     = int(unsafe.Offsetof(gtraceRecSignal{}.Flags))
 	offSigSenderPID = int(unsafe.Offsetof(gtraceRecSignal{}.SenderPid))
 	offSigSenderUID = int(unsafe.Offsetof(gtraceRecSignal{}.SenderUid))
 	offSigInfo      = int(unsafe.Offsetof(gtraceRecSignal{}.Info))

@@ -46,6 +46,8 @@ __u64 lost = 0;
 
 #define TS_COMPAT 0x0002 /* thread_info.status: in a 32-bit syscall */
 #define SIGKILL 9
+#define SIGSTOP 19 /* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: 19 to 22 */
+#define SIGTTOU 22
 #define TRACE_SIGNAL_IGNORED 1
 
 /* Syscall specs: x86_64 numbers at their own index, i386 at 1024 + nr;
@@ -172,12 +174,15 @@ struct rec_task_exit {
 #define SIGINFO_USER 1   /* SEND_SIG_NOINFO: SI_USER from sender_pid */
 #define SIGINFO_KERNEL 2 /* SEND_SIG_PRIV: SI_KERNEL */
 
+#define SIG_IGNORED 1 /* discarded when sent: shown at the task's next
+		       * return to user mode, where ptrace stops for it */
+#define SIG_STOPS 2   /* its default action stops the task (group-stop) */
+
 struct rec_signal {
 	struct rec_hdr h;
 	__s32 signo;
 	__u16 how;
-	__u16 ignored; /* discarded when sent: shown at the task's next
-			* return to user mode, where ptrace stops for it */
+	__u16 flags;   /* SIG_* below */
 	__u32 sender_pid;
 	__u32 sender_uid;
 	__u8 info[48]; /* struct kernel_siginfo */
@@ -819,6 +824,9 @@ int signal_deliver(struct bpf_raw_tracepoint_args *ctx)
 	struct rec_signal r = {};
 	header(&r.h, REC_SIGNAL, (__u32)id, id >> 32, 0);
 	r.signo = sig;
+	/* struct k_sigaction starts with sa_handler: SIG_DFL is 0. */
+	if (sig >= SIGSTOP && sig <= SIGTTOU && kernel_word((void *)ctx->args[2], 0) == 0)
+		r.flags = SIG_STOPS;
 	void *info = (void *)ctx->args[1];
 	if ((__u64)info > 1)
 		bpf_probe_read_kernel(r.info, sizeof(r.info), info);
@@ -841,7 +849,7 @@ int signal_generate(struct bpf_raw_tracepoint_args *ctx)
 	struct rec_signal r = {};
 	header(&r.h, REC_SIGNAL, tid, pid, 0);
 	r.signo = ctx->args[0];
-	r.ignored = 1;
+	r.flags = SIG_IGNORED;
 	void *info = (void *)ctx->args[1];
 	if ((__u64)info > 1) {
 		bpf_probe_read_kernel(r.info, sizeof(r.info), info);
