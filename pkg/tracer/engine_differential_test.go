@@ -33,13 +33,15 @@ func TestEnginesDifferential(t *testing.T) {
 		name string
 		argv []string
 		src  string // a tracee in testdata to compile first
+		// signals: the signals each process is shown must be strace's.
+		signals bool
 	}{
 		{name: "ls", argv: []string{"sh", "-c", "exec ls -l / >/dev/null"}},
 		{name: "cat", argv: []string{"sh", "-c", "exec cat /etc/hostname /etc/passwd >/dev/null"}},
 		{name: "pipeline", argv: []string{"sh", "-c", "ls / | cat | wc -l >/dev/null; echo done >/dev/null"}},
 		{name: "threads", src: "threads.c"},
 		{name: "forkexec", src: "forkexec.c", argv: []string{"5"}},
-		{name: "signals", src: "signals.c"},
+		{name: "signals", src: "signals.c", signals: true},
 		{name: "int80", src: "int80.c"},
 		{name: "threadexec", src: "threadexec.c"},
 	}
@@ -58,12 +60,15 @@ func TestEnginesDifferential(t *testing.T) {
 					}
 					want := straceTrace(t, stracePath, argv)
 					got := libraryTrace(t, eng, argv)
-					score, detail := fidelity(parseTrace(want, callName), parseTrace(got, callName))
-					lines, _ := fidelity(parseTrace(want, callText), parseTrace(got, callText))
+					score, detail := fidelity(parseTrace(want, callLine, callName), parseTrace(got, callLine, callName))
+					lines, _ := fidelity(parseTrace(want, callLine, callText), parseTrace(got, callLine, callText))
 					t.Logf("%s on %s: %.1f%% of strace's syscall sequence (%s); %.1f%% of its lines, arguments and results included",
 						eng, p.name, 100*score, detail, 100*lines)
 					if score < minFidelity {
 						t.Errorf("fidelity %.1f%% < %.0f%%\nstrace:\n%s\ngtrace:\n%s", 100*score, 100*minFidelity, want, got)
+					}
+					if w, g := fmt.Sprint(parseTrace(want, signalLine, signalName)), fmt.Sprint(parseTrace(got, signalLine, signalName)); p.signals && w != g {
+						t.Errorf("signals shown per process: %s, strace shows %s", g, w)
 					}
 				})
 			}
@@ -123,6 +128,13 @@ func libraryTrace(t *testing.T, eng tracer.Engine, argv []string) string {
 	return buf.String()
 }
 
+// signalLine matches a signal line of strace -f -o's format: its pid
+// and the signal.
+var signalLine = regexp.MustCompile(`^(\d+) +--- (SIG[A-Z0-9]+) `)
+
+// signalName is what of a signal line a comparison looks at.
+func signalName(m []string) string { return m[2] }
+
 // callLine matches a complete syscall line of strace -f -o's format:
 // its pid, the call's name and the rest; split calls (unfinished,
 // resumed) do not match.
@@ -150,13 +162,14 @@ var (
 	escapedBytes = regexp.MustCompile(`"(\\x[0-9a-f]{2})+"`)
 )
 
-// parseTrace returns each process's (thread's) calls, as key makes them,
-// in order, the processes in order of appearance.
-func parseTrace(trace string, key func([]string) string) [][]string {
+// parseTrace returns what each process (thread) shows in lines re
+// matches, as key makes it of the match, in order, the processes in
+// order of appearance.
+func parseTrace(trace string, re *regexp.Regexp, key func([]string) string) [][]string {
 	index := map[string]int{}
 	var seqs [][]string
 	for line := range strings.SplitSeq(trace, "\n") {
-		m := callLine.FindStringSubmatch(line)
+		m := re.FindStringSubmatch(line)
 		if m == nil {
 			continue
 		}
