@@ -75,6 +75,9 @@ type engine interface {
 	run() (unix.WaitStatus, error)
 	// stop asks run to detach from every task and return; any goroutine.
 	stop()
+	// abort frees what the engine holds when setup failed and run will
+	// not be called.
+	abort()
 	lost() uint64
 	kind() Engine
 }
@@ -125,6 +128,7 @@ func (p ptraceEngine) attach(pid int) error          { return p.Attach(pid) }
 func (p ptraceEngine) run() (unix.WaitStatus, error) { return p.Run() }
 func (p ptraceEngine) lost() uint64                  { return 0 }
 func (p ptraceEngine) kind() Engine                  { return EnginePtrace }
+func (p ptraceEngine) abort()                        {}
 
 func (p ptraceEngine) stop() {
 	p.RequestStop()
@@ -143,6 +147,7 @@ func (b ebpfEngine) run() (unix.WaitStatus, error) { return b.Run() }
 func (b ebpfEngine) stop()                         { b.RequestStop() }
 func (b ebpfEngine) lost() uint64                  { return b.Lost() }
 func (b ebpfEngine) kind() Engine                  { return EngineEBPF }
+func (b ebpfEngine) abort()                        { b.Close() }
 
 // ebpfHandler adapts a Tracer to the eBPF engine's Handler.
 type ebpfHandler Tracer

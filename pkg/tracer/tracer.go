@@ -176,6 +176,7 @@ func (t *Tracer) start(ctx context.Context, setup func() error) error {
 	go func() {
 		defer close(t.done)
 		if err := setup(); err != nil {
+			t.eng.abort()
 			ready <- err
 			t.err = err
 			return
