@@ -23,18 +23,11 @@ func TestAttachTree(t *testing.T) {
 				requireEBPF(t)
 			}
 			for _, tree := range []bool{false, true} {
-				cmd := exec.Command("sh", "-c", "(while :; do sleep 0.02; done) & wait")
-				if err := cmd.Start(); err != nil {
-					t.Fatal(err)
-				}
-				time.Sleep(100 * time.Millisecond) // let the subshell start
+				cmd := startShellTree(t)
 				pids, execs := traceAttached(t, cmd.Process.Pid, tracer.Options{Engine: eng, Tree: tree})
 				if err := cmd.Process.Signal(syscall.Signal(0)); err != nil {
 					t.Errorf("tree=%v: the shell did not survive the detach: %v", tree, err)
 				}
-				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-				_ = cmd.Process.Kill()
-				_ = cmd.Wait()
 				t.Logf("tree=%v: %d processes, %d execs of sleep", tree, len(pids), execs)
 				switch {
 				case tree && (len(pids) < 3 || execs < 2):
@@ -45,6 +38,23 @@ func TestAttachTree(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startShellTree starts the shell, its subshell and their sleeps in a
+// process group of their own, which the test's end kills whole.
+func startShellTree(t *testing.T) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command("sh", "-c", "(while :; do sleep 0.02; done) & wait")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+	})
+	time.Sleep(100 * time.Millisecond) // let the subshell start
+	return cmd
 }
 
 // traceAttached attaches to pid for a while and returns the processes
