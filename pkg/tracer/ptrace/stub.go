@@ -48,13 +48,6 @@ func stubArgv(filter, path string, argv []string) []string {
 	return append([]string{stubArg0, stubVersion, filter, path}, argv...)
 }
 
-// StubArgv is the argv that re-executes the running binary as the spawn
-// stub for the program path with argv, without a seccomp filter: the stub
-// stops itself with SIGSTOP and, once sent SIGCONT, execs the program.
-// The eBPF engine starts programs this way without ptrace, so that the
-// program's execve comes after its pid is in the traced set.
-func StubArgv(path string, argv []string) []string { return stubArgv("", path, argv) }
-
 // installFilter installs the seccomp filter described by spec in the
 // stub, just before exec. It is set by the seccomp support.
 var installFilter func(spec string) error
