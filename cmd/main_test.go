@@ -6,12 +6,19 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/gtrace/gtrace/internal/privtest"
 )
 
-// TestMain serves two purposes: with runMainEnv set, the test binary is
-// gtrace (tests re-execute it to run Main in a child); otherwise it builds
-// the real gtrace binary once for the end-to-end tests, in gtraceBin.
+// TestMain serves three purposes: started by privtest.Run with fewer
+// privileges, or with runMainEnv set, the test binary is gtrace (tests
+// re-execute it to run Main in a child); otherwise it builds the real
+// gtrace binary once for the end-to-end tests, in gtraceBin.
 func TestMain(m *testing.M) {
+	privtest.PlayRole(map[string]func() int{
+		// gtrace itself, run with fewer privileges.
+		"main": func() int { return Main(os.Args[1:]) },
+	})
 	if os.Getenv(runMainEnv) == "1" {
 		os.Exit(Main(os.Args[1:]))
 	}

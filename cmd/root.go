@@ -46,11 +46,12 @@ type Options struct {
 	Out           outputFlags // --format, --group, --summary, --color (output.go)
 
 	// Selection (see expr.go).
-	Exprs      []string // -e
-	Categories []string // -c
-	Paths      []string // -P
-	FDKind     string   // --fd-kind
-	Seccomp    bool     // --seccomp
+	Exprs      []string      // -e
+	Categories []string      // -c
+	Paths      []string      // -P
+	FDKind     string        // --fd-kind
+	Seccomp    bool          // --seccomp
+	Engine     EngineOptions // --engine, --tree, --ebpf-buffer (engine.go)
 
 	Command []string
 }
@@ -140,6 +141,7 @@ running processes it attaches to, and prints them as strace does.`,
 	exprFlag(f, &opts.Exprs, "failed-only", "Z", "status=failed", "print only the syscalls that failed (-e status=failed)")
 	f.StringVar(&opts.FDKind, "fd-kind", "", "show generic I/O calls (read, write, close, ...) only on descriptors of these `KINDS`: socket, pipe, file, device, eventfd, epoll, timerfd, signalfd, inotify, pidfd, anon, other")
 	f.BoolVar(&opts.Seccomp, "seccomp", true, "when tracing some syscalls of a program gtrace starts, stop it only on those (seccomp-bpf)")
+	opts.Engine.addFlags(f)
 	addOutputFlags(f, &opts.Out)
 	c.AddCommand(newGenerateCmd())
 	registerCompletions(c)
@@ -189,6 +191,10 @@ func run(ctx context.Context, opts *Options) error {
 		return usagef("--group reports on resources, which tasks share: it does not split per task with -ff")
 	}
 
+	var topts tracer.Options
+	if err := opts.Engine.apply(&topts, len(pids) > 0, len(sel.inject) > 0); err != nil {
+		return err
+	}
 	out, closeOut, err := openOutput(opts)
 	if err != nil {
 		return err
@@ -209,12 +215,10 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	fm, res := newFormatter(opts, out, sopts, separate)
 
-	topts := tracer.Options{
-		Follow:    opts.Follow > 0 || separate,
-		Decode:    decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths, Xlat: style.Xlat},
-		Trace:     sel.syscalls(),
-		NoSeccomp: !opts.Seccomp,
-	}
+	topts.Follow = opts.Follow > 0 || separate
+	topts.Decode = decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths, Xlat: style.Xlat}
+	topts.Trace = sel.syscalls()
+	topts.NoSeccomp = !opts.Seccomp
 	// --group's reports need every call on their resources, whatever -e
 	// trace= and -c report: a feed's hooks stop the program for them.
 	var feed *restrace.Feed
@@ -302,6 +306,7 @@ func run(ctx context.Context, opts *Options) error {
 	if endErr := fm.End(); outErr == nil {
 		outErr = endErr
 	}
+	reportLost(opts.IO, t)
 	if err != nil {
 		return err
 	}

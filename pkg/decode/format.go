@@ -31,6 +31,9 @@ type Format struct {
 	// Ret renders a successful return value when the Format is a row's
 	// Ret; nil means a signed decimal.
 	Ret func(x *ctx) (val, aux event.Value)
+	// Capture is the memory Decode reads, for engines that copy it at
+	// the stop (see Capture); the zero value means none.
+	Capture Capture
 }
 
 func formatOf(f *Format) *Format {
@@ -94,7 +97,7 @@ type structReader func(x *ctx, addr uint64) event.Value
 // inFmt is the Format of a pointer to something the call reads: decoded
 // at entry.
 func inFmt(name string, r structReader) *Format {
-	return &Format{Name: name, Decode: func(x *ctx, i int) event.Value {
+	return &Format{Name: name, Capture: structWindow, Decode: func(x *ctx, i int) event.Value {
 		x.cur = i
 		return r(x, x.word(x.arg(i)))
 	}}
@@ -104,7 +107,7 @@ func inFmt(name string, r structReader) *Format {
 // at exit, and only when the call succeeded; strace prints the address a
 // failed call left alone.
 func outFmt(name string, r structReader) *Format {
-	return &Format{Name: name, Out: true, Decode: func(x *ctx, i int) event.Value {
+	return &Format{Name: name, Out: true, Capture: structWindow, Decode: func(x *ctx, i int) event.Value {
 		x.cur = i
 		return x.out(x.word(x.arg(i)), r)
 	}}

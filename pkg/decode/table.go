@@ -98,6 +98,18 @@ func (t *Table) All() []*Syscall {
 // Max is one more than the highest syscall number in the table.
 func (t *Table) Max() int { return len(t.rows) }
 
+// Lookup returns the row for syscall nr of arch, or, for a number the
+// table does not have, a row that prints it as strace prints one
+// (Unknown): what an engine decodes every call with.
+func Lookup(arch event.Arch, nr int) *Syscall {
+	if tbl := TableFor(arch); tbl != nil {
+		if sc := tbl.Lookup(nr); sc != nil {
+			return sc
+		}
+	}
+	return Unknown(arch, nr)
+}
+
 // TableFor returns the syscall table of arch, or nil.
 func TableFor(arch event.Arch) *Table {
 	switch arch {

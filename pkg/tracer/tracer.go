@@ -16,7 +16,6 @@ import (
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
 	"github.com/gtrace/gtrace/pkg/filter"
-	"github.com/gtrace/gtrace/pkg/tracer/procfd"
 	"github.com/gtrace/gtrace/pkg/tracer/ptrace"
 )
 
@@ -50,6 +49,15 @@ type Options struct {
 	// Start runs with only some syscalls selected gets a seccomp filter,
 	// and its other syscalls do not stop it at all.
 	NoSeccomp bool
+	// Engine chooses ptrace or eBPF (see Engine); the zero value is
+	// EngineAuto.
+	Engine Engine
+	// Tree, with Attach, traces the processes' descendants as well, and
+	// what any of them creates (it implies Follow).
+	Tree bool
+	// BufferSize is the eBPF engine's ring buffer in bytes; 0 means
+	// ebpf.DefaultBufferSize.
+	BufferSize int
 }
 
 // Cmd is a program to start.
@@ -82,7 +90,7 @@ type ExitStatus struct {
 // and everything they create (with Options.Follow). Tracing begins with
 // Run, Events or Wait; one of them must be called, once.
 type Tracer struct {
-	eng     *ptrace.Engine
+	eng     engine
 	opts    Options
 	stdio   *stdio
 	spawned bool
@@ -122,7 +130,10 @@ func Start(ctx context.Context, cmd Cmd, opts Options) (*Tracer, error) {
 		// A selection too large for a filter is traced without one.
 		spec, _ = ptrace.SeccompFilter(stops)
 	}
-	t := newTracer(opts)
+	t, err := newTracer(opts)
+	if err != nil {
+		return nil, err
+	}
 	t.spawned = true
 	if spec != "" {
 		t.filtered = stops
@@ -132,7 +143,7 @@ func Start(ctx context.Context, cmd Cmd, opts Options) (*Tracer, error) {
 		return nil, fmt.Errorf("cannot run %s: %w", cmd.Name, err)
 	}
 	err = t.start(ctx, func() error {
-		_, err := t.eng.Spawn(ptrace.Command{Path: path, Argv: argv, Env: cmd.Env, Dir: cmd.Dir, Filter: spec, Files: t.stdio.fds()})
+		err := t.eng.spawn(spawnCmd{path: path, argv: argv, env: cmd.Env, dir: cmd.Dir, filter: spec, files: t.stdio.fds()})
 		t.stdio.started()
 		return err
 	})
@@ -148,14 +159,20 @@ func (o *Options) stops() *filter.Syscalls {
 	return filter.NoSyscalls().Union(o.Trace).Union(o.Hooked)
 }
 
-// Attach traces the running processes pids and all their threads.
-// Detaching (Detach, Hooks returning Stop, ctx cancelled) leaves them
-// running as before.
+// Attach traces the running processes pids and all their threads (with
+// Options.Tree, their descendants too). Detaching (Detach, Hooks
+// returning Stop, ctx cancelled) leaves them running as before.
 func Attach(ctx context.Context, pids []int, opts Options) (*Tracer, error) {
-	t := newTracer(opts)
-	err := t.start(ctx, func() error {
+	t, err := newTracer(opts)
+	if err != nil {
+		return nil, err
+	}
+	err = t.start(ctx, func() error {
+		if opts.Tree {
+			return attachTree(t.eng, pids)
+		}
 		for _, pid := range pids {
-			if err := t.eng.Attach(pid); err != nil {
+			if err := t.eng.attach(pid); err != nil {
 				return err
 			}
 		}
@@ -181,26 +198,19 @@ func lookPathError(name string, err error) error {
 	return fmt.Errorf("cannot run %s: %w", name, err)
 }
 
-func newTracer(opts Options) *Tracer {
+func newTracer(opts Options) (*Tracer, error) {
 	t := &Tracer{
 		opts:   opts,
 		begin:  make(chan *dispatcher, 1),
 		traced: make(chan struct{}),
 		done:   make(chan struct{}),
 	}
-	fds := opts.FDs
-	if fds == nil {
-		fds = procfd.New()
+	eng, err := newEngine(t, opts, ebpfMatchesPtrace)
+	if err != nil {
+		return nil, err
 	}
-	t.eng = ptrace.New(ptrace.Config{
-		Follow:  opts.Follow,
-		Decoder: decode.NewDecoder(opts.Decode, fds),
-		// The engine stops for the syscalls reported and for those that
-		// hooks select.
-		Trace:   func(arch event.Arch, nr int) bool { return t.disp.wants(arch, nr) },
-		Handler: (*engineHandler)(t),
-	})
-	return t
+	t.eng = eng
+	return t, nil
 }
 
 // start runs the engine on a goroutine locked to its thread: setup (spawn
@@ -212,6 +222,7 @@ func (t *Tracer) start(ctx context.Context, setup func() error) error {
 	go func() {
 		defer close(t.done)
 		if err := setup(); err != nil {
+			t.eng.abort()
 			ready <- err
 			t.err = err
 			close(t.traced)
@@ -219,11 +230,11 @@ func (t *Tracer) start(ctx context.Context, setup func() error) error {
 		}
 		ready <- nil
 		t.disp = <-t.begin
-		_, err := t.eng.Run()
+		err := t.eng.run()
 		t.err = err
 		close(t.traced)
 		if t.spawned {
-			t.status = exitStatus(t.eng.WaitSpawned())
+			t.status = exitStatus(t.eng.waitSpawned())
 		}
 		if t.stdio != nil {
 			t.stdio.wait()
@@ -259,6 +270,12 @@ func exitStatus(ws unix.WaitStatus) ExitStatus {
 func (t *Tracer) run(hooks Hooks) error {
 	if !t.started.CompareAndSwap(false, true) {
 		return ErrStarted
+	}
+	if len(hooks.Syscalls) > 0 && t.eng.kind() == EngineEBPF {
+		t.Detach()
+		d, _ := newDispatcher(Hooks{}, nil, nil)
+		t.begin <- d
+		return ErrObservesOnly
 	}
 	d, err := newDispatcher(hooks, t.opts.Trace, t.filtered)
 	if err != nil {
@@ -345,8 +362,7 @@ func drain(evs <-chan *event.Event, acks chan<- bool, traced <-chan struct{}) {
 // never been traced. It may be called from any goroutine, at any time.
 func (t *Tracer) Detach() {
 	t.detachOnce.Do(func() {
-		t.eng.RequestStop()
-		t.eng.Wake()
+		t.eng.stop()
 	})
 }
 
@@ -360,7 +376,15 @@ type Stats struct {
 
 // Stats returns the trace's figures so far. It may be called from any
 // goroutine.
-func (t *Tracer) Stats() Stats { return Stats{Stops: t.eng.Stops()} }
+func (t *Tracer) Stats() Stats { return Stats{Stops: t.eng.stops()} }
+
+// Engine is the engine that traces: EnginePtrace or EngineEBPF.
+func (t *Tracer) Engine() Engine { return t.eng.kind() }
+
+// Lost is the number of events the eBPF engine could not report because
+// its ring buffer was full (always 0 with ptrace). The trace itself says
+// where they went missing.
+func (t *Tracer) Lost() uint64 { return t.eng.lost() }
 
 // Wait waits for the trace to end and for the started program to exit,
 // and returns its exit status (zero for Attach). If neither Run nor

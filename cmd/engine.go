@@ -1,0 +1,75 @@
+package cmd
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/gtrace/gtrace/pkg/tracer"
+)
+
+// EngineOptions choose the tracing engine and its settings.
+type EngineOptions struct {
+	Engine string // --engine: auto, ptrace or ebpf
+	Tree   bool   // --tree: with -p, the descendants too
+	Buffer string // --ebpf-buffer: the ring buffer's size
+}
+
+func (o *EngineOptions) addFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.Engine, "engine", "auto", "how to trace: `ptrace`, ebpf (observes only, near native speed; needs root or CAP_BPF+CAP_PERFMON) or auto")
+	f.BoolVar(&o.Tree, "tree", false, "with -p, also trace every descendant of the processes, and what they start")
+	f.StringVar(&o.Buffer, "ebpf-buffer", "32M", "size of the eBPF engine's ring buffer (`SIZE` in bytes, K, M or G); events that do not fit are counted as lost")
+}
+
+// apply checks the engine flags and sets them in topts. tampering says
+// whether the command line asks to change the traced program (-e
+// inject=, -e fault=), which the eBPF engine cannot do.
+func (o *EngineOptions) apply(topts *tracer.Options, attaching, tampering bool) error {
+	e, err := tracer.ParseEngine(o.Engine)
+	if err != nil {
+		return usagef("--engine: %v", err)
+	}
+	if err := tracer.CheckEngine(e, tampering); err != nil {
+		return usageError{err}
+	}
+	if o.Tree && !attaching {
+		return usagef("--tree needs -p PID: it traces the processes' descendants")
+	}
+	size, err := parseSize(o.Buffer)
+	if err != nil {
+		return usagef("--ebpf-buffer: %v", err)
+	}
+	topts.Engine, topts.Tree, topts.BufferSize = e, o.Tree, size
+	return nil
+}
+
+// parseSize reads a size in bytes with an optional K, M or G suffix.
+func parseSize(s string) (int, error) {
+	mult := 1
+	switch {
+	case strings.HasSuffix(s, "K"), strings.HasSuffix(s, "k"):
+		mult = 1 << 10
+	case strings.HasSuffix(s, "M"), strings.HasSuffix(s, "m"):
+		mult = 1 << 20
+	case strings.HasSuffix(s, "G"), strings.HasSuffix(s, "g"):
+		mult = 1 << 30
+	}
+	if mult != 1 {
+		s = s[:len(s)-1]
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 || n > (4<<30)/mult {
+		return 0, fmt.Errorf("invalid size %q (want a positive number of bytes, with K, M or G, up to 4G)", s)
+	}
+	return n * mult, nil
+}
+
+// reportLost ends the run with how many events the eBPF engine lost, if
+// any: the trace said where, this says how many in all.
+func reportLost(ios *IOStreams, t *tracer.Tracer) {
+	if n := t.Lost(); n > 0 {
+		fmt.Fprintf(ios.ErrOut, "gtrace: %d events lost: the eBPF ring buffer was full (a larger --ebpf-buffer helps)\n", n)
+	}
+}
