@@ -3,19 +3,17 @@ package decode_test
 import (
 	"bytes"
 	"encoding/binary"
-	"flag"
-	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/gtrace/gtrace/internal/golden"
+
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
 	"github.com/gtrace/gtrace/pkg/format"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // arena lays out a fake tracee's memory for a decoding case.
 type arena struct{ data []byte }
@@ -302,30 +300,7 @@ func TestGolden(t *testing.T) {
 				_ = fm.Write(&event.Event{Kind: event.KindSyscallExit, PID: 1, TID: 1, Call: c})
 			}
 			_ = fm.End()
-			compareGolden(t, filepath.Join("testdata", "golden", st.name+".golden"), out.Bytes())
+			golden.Check(t, filepath.Join("testdata", "golden", st.name+".golden"), out.Bytes())
 		})
-	}
-}
-
-func compareGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	gl, wl := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
-	for i := 0; i < len(gl) || i < len(wl); i++ {
-		if g, w := at(gl, i), at(wl, i); !bytes.Equal(g, w) {
-			t.Errorf("%s:%d:\n got: %s\nwant: %s", path, i+1, g, w)
-		}
 	}
 }

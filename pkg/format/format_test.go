@@ -2,21 +2,19 @@ package format
 
 import (
 	"bytes"
-	"flag"
 	"io"
-	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
+
+	goldenfile "github.com/gtrace/gtrace/internal/golden"
 
 	"github.com/gtrace/gtrace/internal/eventtest"
 	"github.com/gtrace/gtrace/internal/schematest"
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // fixture is a recorded-looking trace: a shell that opens, reads and
 // writes files, forks a child that connects nowhere and is killed, with
@@ -81,23 +79,7 @@ func render(t *testing.T, newFm func(w *bytes.Buffer) Formatter) []byte {
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), got)
 }
 
 var (

@@ -6,13 +6,13 @@ import (
 	"os"
 	"runtime"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
 
+	"github.com/gtrace/gtrace/pkg/tracer/internal/procfs"
 	"github.com/gtrace/gtrace/pkg/tracer/ptrace"
 )
 
@@ -75,13 +75,13 @@ func (e *Engine) Attach(pid int) error {
 	if pid == os.Getpid() {
 		return &ptrace.TraceError{PID: pid, Op: "attach", Err: ptrace.ErrSelf}
 	}
-	if err := checkAttachable(pid); err != nil {
+	if err := ptrace.CheckLiving(pid); err != nil {
 		return err
 	}
 	// Threads may appear while we add them: list until no new one does
 	// (with -f the kernel side follows those its tasks create).
 	for round := 0; ; round++ {
-		tids, err := threads(pid)
+		tids, err := procfs.Threads(pid)
 		if err != nil {
 			return &ptrace.TraceError{PID: pid, Op: "attach", Err: ptrace.ErrNoSuchProcess}
 		}
@@ -102,60 +102,6 @@ func (e *Engine) Attach(pid int) error {
 	}
 }
 
-// threads lists the thread ids of process pid.
-func threads(pid int) ([]int, error) {
-	entries, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
-	if err != nil {
-		return nil, err
-	}
-	tids := make([]int, 0, len(entries))
-	for _, d := range entries {
-		if tid, err := strconv.Atoi(d.Name()); err == nil {
-			tids = append(tids, tid)
-		}
-	}
-	return tids, nil
-}
-
-// checkAttachable explains why pid cannot be traced, before trying.
-func checkAttachable(pid int) error {
-	state, flags, ok := procStat("/proc/" + strconv.Itoa(pid) + "/stat")
-	switch {
-	case !ok:
-		return &ptrace.TraceError{PID: pid, Op: "attach", Err: ptrace.ErrNoSuchProcess}
-	case state == "Z" || state == "X":
-		return &ptrace.TraceError{PID: pid, Op: "attach", Err: ptrace.ErrZombie}
-	case flags&0x00200000 != 0: // PF_KTHREAD
-		return &ptrace.TraceError{PID: pid, Op: "attach", Err: ptrace.ErrKernelThread}
-	}
-	return nil
-}
-
-// procStat reads a task's state and flags from a /proc stat file.
-func procStat(path string) (state string, flags uint64, ok bool) {
-	fields, ok := statFields(path)
-	if !ok || len(fields) < 7 {
-		return "", 0, false
-	}
-	flags, _ = strconv.ParseUint(fields[6], 10, 64)
-	return fields[0], flags, true
-}
-
-// statFields reads the fields of a /proc stat file after the command
-// name (which is in parentheses and may hold spaces): fields[0] is the
-// state.
-func statFields(path string) ([]string, bool) {
-	stat, err := os.ReadFile(path)
-	if err != nil {
-		return nil, false
-	}
-	rest := string(stat)
-	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
-		rest = rest[i+1:]
-	}
-	return strings.Fields(rest), true
-}
-
 // reapVanished ends the tasks that no longer run although their exit
 // record never came (it was lost): a task that is gone, or a zombie,
 // is reported with the exit code /proc still shows, if any.
@@ -163,7 +109,7 @@ func (e *Engine) reapVanished() {
 	e.reaped = time.Now()
 	for _, t := range e.tasks {
 		path := "/proc/" + strconv.Itoa(t.tgid) + "/task/" + strconv.Itoa(t.tid) + "/stat"
-		fields, ok := statFields(path)
+		fields, ok := procfs.StatFields(path)
 		if ok && len(fields) > 0 && fields[0] != "Z" && fields[0] != "X" {
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/gtrace/gtrace/pkg/tracer/internal/procfs"
 	"golang.org/x/sys/unix"
 )
 
@@ -115,7 +116,7 @@ func (e *Engine) Attach(pid int) error {
 	}
 	// Threads may appear while we attach: list until no new one shows up.
 	for round := 0; ; round++ {
-		tids, err := threads(pid)
+		tids, err := procfs.Threads(pid)
 		if err != nil {
 			return &TraceError{PID: pid, Op: "attach", Err: classify(pid, err)}
 		}
@@ -156,43 +157,10 @@ func (e *Engine) undoAttach(pid int) {
 	}
 }
 
-// threads lists the thread ids of process pid.
-func threads(pid int) ([]int, error) {
-	entries, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, unix.ESRCH
-		}
-		return nil, err
-	}
-	tids := make([]int, 0, len(entries))
-	for _, d := range entries {
-		if tid, err := strconv.Atoi(d.Name()); err == nil {
-			tids = append(tids, tid)
-		}
-	}
-	return tids, nil
-}
-
 // checkAttachable explains why pid cannot be traced, before trying.
 func checkAttachable(pid int) error {
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return &TraceError{PID: pid, Op: "attach", Err: ErrNoSuchProcess}
-	}
-	// Fields after the command name, which is in parentheses.
-	rest := string(stat)
-	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
-		rest = rest[i+1:]
-	}
-	fields := strings.Fields(rest)
-	if len(fields) > 6 {
-		if fields[0] == "Z" || fields[0] == "X" {
-			return &TraceError{PID: pid, Op: "attach", Err: ErrZombie}
-		}
-		if flags, err := strconv.ParseUint(fields[6], 10, 64); err == nil && flags&0x00200000 != 0 {
-			return &TraceError{PID: pid, Op: "attach", Err: ErrKernelThread}
-		}
+	if err := CheckLiving(pid); err != nil {
+		return err
 	}
 	if tracer := tracerPid(pid); tracer != 0 {
 		return &TraceError{PID: pid, Op: "attach", Err: ErrTraced, Hint: "traced by process " + strconv.Itoa(tracer)}
@@ -200,12 +168,27 @@ func checkAttachable(pid int) error {
 	return nil
 }
 
+// CheckLiving explains why pid cannot be traced by any engine: it does
+// not exist, is a zombie, or is a kernel thread.
+func CheckLiving(pid int) error {
+	ok, zombie, kernel := procfs.State(pid)
+	switch {
+	case !ok:
+		return &TraceError{PID: pid, Op: "attach", Err: ErrNoSuchProcess}
+	case zombie:
+		return &TraceError{PID: pid, Op: "attach", Err: ErrZombie}
+	case kernel:
+		return &TraceError{PID: pid, Op: "attach", Err: ErrKernelThread}
+	}
+	return nil
+}
+
 // tracerPid reads TracerPid from /proc/pid/status.
-func tracerPid(pid int) int { return statusField(pid, "TracerPid:") }
+func tracerPid(pid int) int { return procfs.StatusField(pid, "TracerPid:") }
 
 // tgidOf reads the thread group id of a task from /proc.
 func tgidOf(tid int) int {
-	if n := statusField(tid, "Tgid:"); n != 0 {
+	if n := procfs.StatusField(tid, "Tgid:"); n != 0 {
 		return n
 	}
 	return tid
@@ -217,22 +200,7 @@ func creatorOf(tid int) int {
 	if tgid := tgidOf(tid); tgid != tid {
 		return tgid
 	}
-	return statusField(tid, "PPid:")
-}
-
-// statusField reads a numeric field of /proc/TID/status, 0 if absent.
-func statusField(tid int, name string) int {
-	status, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.SplitSeq(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, name); ok {
-			n, _ := strconv.Atoi(strings.TrimSpace(v))
-			return n
-		}
-	}
-	return 0
+	return procfs.StatusField(tid, "PPid:")
 }
 
 // blockedIn returns the syscall a stopped task was in, from
