@@ -130,6 +130,7 @@ func TestPipeIsTimely(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	defer func() { _ = stdin.Close(); _ = cmd.Wait() }()
 	found := make(chan bool, 1)
 	go func() {
@@ -167,6 +168,7 @@ func TestSignalsDetachSpawned(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
+			t.Cleanup(func() { _ = cmd.Process.Kill() })
 			for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 				if _, err := os.Stat(marker); err == nil {
 					break
@@ -196,6 +198,7 @@ func TestAttachSeveral(t *testing.T) {
 		if err := c.Start(); err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { _ = c.Process.Kill() })
 		defer func() { _ = c.Process.Kill(); _ = c.Wait() }()
 		pids = append(pids, strconv.Itoa(c.Process.Pid))
 	}
@@ -205,6 +208,7 @@ func TestAttachSeveral(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	for deadline := time.Now().Add(10 * time.Second); strings.Count(stderr.String(), "attached") < 3; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()

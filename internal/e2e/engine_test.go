@@ -61,6 +61,7 @@ func TestForkStorm(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
@@ -134,6 +135,7 @@ func TestAttachDetach(t *testing.T) {
 	if err := target.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = target.Process.Kill() })
 	defer func() { _ = target.Process.Kill(); _ = target.Wait() }()
 	pid := target.Process.Pid
 	tids := waitThreads(t, pid, 4)
@@ -145,6 +147,7 @@ func TestAttachDetach(t *testing.T) {
 	if err := tr.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = tr.Process.Kill() })
 	// Wait until every thread has shown up in the trace.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -214,6 +217,7 @@ func TestJobControl(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	// Wait for the shell to stop (gtrace reports the group-stop), then
@@ -314,6 +318,7 @@ func TestAttachErrors(t *testing.T) {
 	if err := zombie.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = zombie.Process.Kill() })
 	defer func() { _ = zombie.Wait() }()
 	waitState(t, zombie.Process.Pid, "Z")
 	// A process traced by someone else.
@@ -321,6 +326,7 @@ func TestAttachErrors(t *testing.T) {
 	if err := traced.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = traced.Process.Kill() })
 	defer func() { _ = traced.Process.Kill(); _ = traced.Wait() }()
 	var sleeper int
 	for deadline := time.Now().Add(10 * time.Second); sleeper == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {

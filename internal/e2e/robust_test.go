@@ -24,6 +24,7 @@ func startSleeper(t *testing.T) (int, string) {
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = c.Process.Kill() })
 	t.Cleanup(func() { _ = c.Process.Kill(); _ = c.Wait() })
 	waitThreads(t, c.Process.Pid, 4)
 	return c.Process.Pid, counter
@@ -65,6 +66,7 @@ func TestKilledWhileAttached(t *testing.T) {
 	if err := tr.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = tr.Process.Kill() })
 	waitFor(t, "the trace to start", func() bool {
 		b, _ := os.ReadFile(out)
 		return bytes.Contains(b, []byte("clock_nanosleep"))
@@ -83,6 +85,7 @@ func TestKilledWhileSpawned(t *testing.T) {
 	if err := tr.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = tr.Process.Kill() })
 	var prog int
 	waitFor(t, "the program to start", func() bool {
 		if kids := children(t, tr.Process.Pid); len(kids) == 1 {
@@ -116,6 +119,7 @@ func TestClosedPipe(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	w.Close()
 	buf := make([]byte, 64)
 	if _, err := r.Read(buf); err != nil {
@@ -150,6 +154,7 @@ func TestTraceeKilledMidSyscall(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	var prog int
 	waitFor(t, "sleep to block", func() bool {
 		if kids := children(t, cmd.Process.Pid); len(kids) == 1 {
