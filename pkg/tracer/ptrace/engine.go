@@ -283,10 +283,27 @@ func (e *Engine) created(tid, parent int) {
 // adopt starts tracking a task created by a tracee.
 func (e *Engine) adopt(tid, parent int) *task {
 	t := e.addTask(tid, tgidOf(tid))
+	if e.ofStub(t, parent) {
+		// A thread the spawn stub's Go runtime started after it was
+		// seized: gtrace's own, gone at the program's execve. It is
+		// served silently, as the stub is.
+		t.startup = true
+		return t
+	}
 	if !t.muted {
 		e.emitAttach(t, parent)
 	}
 	return t
+}
+
+// ofStub tells whether t, created by parent, belongs to the spawn stub.
+func (e *Engine) ofStub(t *task, parent int) bool {
+	for _, tid := range [2]int{parent, t.tgid} {
+		if c := e.tasks[tid]; c != nil && c != t && c.startup {
+			return true
+		}
+	}
+	return false
 }
 
 func (e *Engine) stopped(t *task, ws unix.WaitStatus) {
@@ -555,6 +572,10 @@ func (e *Engine) taskEnded(t *task, ws unix.WaitStatus) {
 		// Its creator's clone event may still be to come: it must not
 		// bring the task back.
 		e.unannounced[t.tid] = struct{}{}
+	}
+	if t.startup && t.tid != e.spawned {
+		// One of the spawn stub's own threads.
+		return
 	}
 	if t.tid == e.spawned {
 		e.status, e.statusSet = ws, true

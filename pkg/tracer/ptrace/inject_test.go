@@ -25,6 +25,18 @@ func (handlerFunc) Idle()                                     {}
 // on stdout and its wait status.
 func trace(t *testing.T, prog string, args []string, h Handler) (string, unix.WaitStatus) {
 	t.Helper()
+	return traceConfig(t, Config{Handler: h}, prog, args)
+}
+
+// traceFollowing is trace with -f: children and threads are followed.
+func traceFollowing(t *testing.T, prog string, args []string, h Handler) (string, unix.WaitStatus) {
+	t.Helper()
+	return traceConfig(t, Config{Handler: h, Follow: true}, prog, args)
+}
+
+// traceConfig runs prog under an engine configured by cfg.
+func traceConfig(t *testing.T, cfg Config, prog string, args []string) (string, unix.WaitStatus) {
+	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +48,7 @@ func trace(t *testing.T, prog string, args []string, h Handler) (string, unix.Wa
 	}
 	done := make(chan result)
 	go func() {
-		e := New(Config{Handler: h})
+		e := New(cfg)
 		_, err := e.Spawn(Command{Path: prog, Argv: append([]string{prog}, args...), Files: []uintptr{0, w.Fd(), 2}})
 		w.Close()
 		if err != nil {

@@ -55,6 +55,11 @@ func stubArgv(filter, path string, argv []string) []string {
 	return append([]string{stubArg0, stubVersion, filter, path}, argv...)
 }
 
+// stubPrelude, when set, runs in the stub once it has been seized and
+// continued. Tests set it to make the stub's runtime start threads, as
+// it may on its own on a busy machine.
+var stubPrelude func()
+
 // installFilter installs the seccomp filter described by spec in the
 // stub, just before exec. It is set by the seccomp support.
 var installFilter func(spec string) error
@@ -71,6 +76,9 @@ func runStub(args []string) int {
 	if err := unix.Kill(unix.Getpid(), unix.SIGSTOP); err != nil {
 		fmt.Fprintln(os.Stderr, "gtrace: spawn stub:", err)
 		return 127
+	}
+	if stubPrelude != nil {
+		stubPrelude()
 	}
 	if filter != "-" && installFilter != nil {
 		if err := installFilter(filter); err != nil {
