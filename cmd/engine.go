@@ -12,14 +12,16 @@ import (
 
 // EngineOptions choose the tracing engine and its settings.
 type EngineOptions struct {
-	Engine string // --engine: auto, ptrace or ebpf
-	Tree   bool   // --tree: with -p, the descendants too
-	Buffer string // --ebpf-buffer: the ring buffer's size
+	Engine   string // --engine: auto, ptrace or ebpf
+	Tree     bool   // --tree: with -p, the descendants too
+	Buffer   string // --ebpf-buffer: the ring buffer's size
+	Colocate bool   // --colocate: gtrace and the program on one CPU
 }
 
 func (o *EngineOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.Engine, "engine", "auto", "how to trace: `ptrace`, ebpf (observes only, near native speed; needs root or CAP_BPF+CAP_PERFMON) or auto")
 	f.BoolVar(&o.Tree, "tree", false, "with -p, also trace every descendant of the processes, and what they start")
+	f.BoolVar(&o.Colocate, "colocate", false, "run gtrace's tracing thread and the traced program on one CPU: several times faster, but it changes the program's CPU affinity (a started program keeps it)")
 	f.StringVar(&o.Buffer, "ebpf-buffer", "32M", "size of the eBPF engine's ring buffer (`SIZE` in bytes, K, M or G); events that do not fit are counted as lost")
 }
 
@@ -34,6 +36,9 @@ func (o *EngineOptions) apply(topts *tracer.Options, attaching, tampering bool) 
 	if err := tracer.CheckEngine(e, tampering); err != nil {
 		return usageError{err}
 	}
+	if o.Colocate && e == tracer.EngineEBPF {
+		return usageError{tracer.ErrColocateNeedsPtrace}
+	}
 	if o.Tree && !attaching {
 		return usagef("--tree needs -p PID: it traces the processes' descendants")
 	}
@@ -41,7 +46,7 @@ func (o *EngineOptions) apply(topts *tracer.Options, attaching, tampering bool) 
 	if err != nil {
 		return usagef("--ebpf-buffer: %v", err)
 	}
-	topts.Engine, topts.Tree, topts.BufferSize = e, o.Tree, size
+	topts.Engine, topts.Tree, topts.BufferSize, topts.Colocate = e, o.Tree, size, o.Colocate
 	return nil
 }
 

@@ -58,6 +58,10 @@ const ebpfMatchesPtrace = false
 // traced program and the eBPF engine was chosen.
 var ErrObservesOnly = errors.New("the eBPF engine only observes: tampering and injection need --engine=ptrace")
 
+// ErrColocateNeedsPtrace is returned for Options.Colocate with the eBPF
+// engine, which never stops a task and so has no round trips to speed up.
+var ErrColocateNeedsPtrace = errors.New("--colocate is for the ptrace engine: the eBPF engine never stops the program")
+
 // CheckEngine reports whether engine e can do what is asked: tampering
 // (changing arguments, results or signals, injecting calls or faults)
 // needs ptrace. A command line calls it to turn the combination into a
@@ -109,7 +113,10 @@ func newEngine(t *Tracer, opts Options, autoEBPF bool) (engine, error) {
 	}
 	dec := decode.NewDecoder(opts.Decode, fds)
 	follow := opts.Follow || opts.Tree
-	useEBPF := opts.Engine == EngineEBPF || (opts.Engine == EngineAuto && autoEBPF)
+	if opts.Engine == EngineEBPF && opts.Colocate {
+		return nil, ErrColocateNeedsPtrace
+	}
+	useEBPF := opts.Engine == EngineEBPF || (opts.Engine == EngineAuto && autoEBPF && !opts.Colocate)
 	if useEBPF {
 		var sel ebpf.Selection
 		if opts.Trace != nil {
@@ -134,8 +141,9 @@ func newEngine(t *Tracer, opts Options, autoEBPF bool) (engine, error) {
 		Decoder: dec,
 		// The engine stops for the syscalls reported and for those that
 		// hooks select.
-		Trace:   func(arch event.Arch, nr int) bool { return t.disp.wants(arch, nr) },
-		Handler: (*engineHandler)(t),
+		Trace:    func(arch event.Arch, nr int) bool { return t.disp.wants(arch, nr) },
+		Handler:  (*engineHandler)(t),
+		Colocate: opts.Colocate,
 	})}, nil
 }
 

@@ -58,6 +58,15 @@ type Options struct {
 	// BufferSize is the eBPF engine's ring buffer in bytes; 0 means
 	// ebpf.DefaultBufferSize.
 	BufferSize int
+	// Colocate runs the ptrace engine's thread and the traced tasks on
+	// one CPU, the one the engine runs on when tracing starts: each stop
+	// then costs a switch on that CPU instead of a wake-up sent to
+	// another, several times faster on machines whose idle CPUs sleep.
+	// It changes the tasks' CPU affinity: a started program keeps it
+	// (its threads share one CPU), attached processes get theirs back
+	// when detached. With EngineAuto it chooses ptrace; EngineEBPF,
+	// which never stops a task, rejects it (CheckEngine).
+	Colocate bool
 }
 
 // Cmd is a program to start.

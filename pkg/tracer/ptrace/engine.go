@@ -58,6 +58,9 @@ type Config struct {
 	Trace func(arch event.Arch, nr int) bool
 	// Handler receives the events.
 	Handler Handler
+	// Colocate runs the engine's thread and the tracees on one CPU
+	// (see colocate.go): faster, but it changes the tracees' affinity.
+	Colocate bool
 }
 
 // Engine is one tracing session.
@@ -80,6 +83,7 @@ type Engine struct {
 	// seccomp: the spawned program runs under a seccomp filter (see
 	// seccomp.go).
 	seccomp bool
+	colo    colocation
 	stops   atomic.Uint64
 	wake    wakers
 	later   []delayed // tasks held stopped by Stop.Delay
@@ -136,6 +140,7 @@ func New(cfg Config) *Engine {
 	}
 	e := &Engine{cfg: cfg, tasks: map[int]*task{}, unannounced: map[int]struct{}{}}
 	e.stop.e = e
+	e.colo.on = cfg.Colocate
 	return e
 }
 
@@ -187,6 +192,9 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 		return 0, err
 	}
 	defer e.stopWakers()
+	defer quietChildStops()()
+	defer e.colo.unpinEngine()
+	flushed := time.Now()
 	for len(e.tasks) > 0 {
 		if e.stopRequested.Load() && !e.detaching {
 			e.detachAll()
@@ -195,11 +203,15 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 			}
 		}
 		e.resumeDue()
-		pid, ws, err := wait4(unix.WNOHANG)
+		pid, ws, err := poll()
 		if err == nil && pid == 0 {
 			e.cfg.Handler.Idle()
 			e.armTimer()
 			pid, ws, err = wait4(0)
+			flushed = time.Now()
+		} else if now := time.Now(); now.Sub(flushed) > flushEvery {
+			e.cfg.Handler.Idle()
+			flushed = now
 		}
 		if err != nil {
 			if err == unix.ECHILD {
@@ -290,6 +302,9 @@ func (e *Engine) adopt(tid, parent int) *task {
 		t.startup = true
 		return t
 	}
+	if p := e.tasks[parent]; p != nil {
+		e.colo.inherit(t.tgid, p.tgid)
+	}
 	if !t.muted {
 		e.emitAttach(t, parent)
 	}
@@ -350,6 +365,7 @@ func (e *Engine) release(t *task, sig int) {
 		e.mute(t, sig)
 		return
 	}
+	e.colo.restore(t.tid, t.tgid)
 	_ = detach(t.tid, sig)
 	delete(e.tasks, t.tid)
 	e.emitTask(event.KindDetach, t)

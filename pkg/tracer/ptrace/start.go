@@ -58,6 +58,9 @@ type Command struct {
 // goroutine that will call Run; it locks that goroutine to its thread.
 func (e *Engine) Spawn(cmd Command) (int, error) {
 	runtime.LockOSThread()
+	if err := e.colo.pinEngine(); err != nil {
+		return 0, err
+	}
 	self, err := os.Executable()
 	if err != nil {
 		return 0, fmt.Errorf("spawn: find own executable: %w", err)
@@ -70,7 +73,7 @@ func (e *Engine) Spawn(cmd Command) (int, error) {
 	if files == nil {
 		files = []uintptr{0, 1, 2}
 	}
-	pid, err := syscall.ForkExec(self, stubArgv(cmd.Filter, cmd.Path, cmd.Argv), &syscall.ProcAttr{
+	pid, err := syscall.ForkExec(self, stubArgv(cmd.Filter, e.colo.stubCPU(), cmd.Path, cmd.Argv), &syscall.ProcAttr{
 		Dir:   cmd.Dir,
 		Env:   append([]string{stubGodebug}, env...),
 		Files: files,
@@ -114,6 +117,9 @@ func (e *Engine) Attach(pid int) error {
 	if err := checkAttachable(pid); err != nil {
 		return err
 	}
+	if err := e.colo.pinEngine(); err != nil {
+		return err
+	}
 	// Threads may appear while we attach: list until no new one shows up.
 	for round := 0; ; round++ {
 		tids, err := procfs.Threads(pid)
@@ -132,6 +138,7 @@ func (e *Engine) Attach(pid int) error {
 				e.undoAttach(pid)
 				return &TraceError{PID: pid, Op: "attach", Err: classify(tid, err), Hint: hint(err)}
 			}
+			e.colo.pinAttached(tid, pid)
 			t := e.addTask(tid, pid)
 			t.attached = true
 			t.attachStop = true
@@ -151,6 +158,7 @@ func (e *Engine) Attach(pid int) error {
 func (e *Engine) undoAttach(pid int) {
 	for tid, t := range e.tasks {
 		if t.tgid == pid {
+			e.colo.restore(tid, pid)
 			_ = detach(tid, 0)
 			delete(e.tasks, tid)
 		}
