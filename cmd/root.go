@@ -261,9 +261,12 @@ func run(ctx context.Context, opts *Options) error {
 		return true
 	}
 
-	msgs := &messages{io: opts.IO, fm: fm, quiet: opts.Quiet, attached: len(pids) > 0,
+	quiet := opts.Quiet
+	if quiet == 0 && opts.Output != "" && len(pids) == 0 {
 		// strace's -o FILE implies -q for a program it starts.
-		quietPersonality: opts.Quiet > 0 || (opts.Output != "" && len(pids) == 0)}
+		quiet = 1
+	}
+	msgs := &messages{io: opts.IO, fm: fm, quiet: quiet, attached: len(pids) > 0}
 	if !opts.Out.textMessages() {
 		msgs.quiet = 2
 	}
@@ -327,8 +330,6 @@ type messages struct {
 	fm       format.Formatter
 	quiet    int
 	attached bool
-	// quietPersonality hides "[ Process PID=N runs in 32 bit mode. ]".
-	quietPersonality bool
 	// atLineEnd defers a message while the trace, on the same stream,
 	// has a half-written line.
 	atLineEnd func(func())
@@ -350,7 +351,8 @@ func (m *messages) filter(ev *event.Event) bool {
 			m.say("Process %d detached", ev.TID)
 		}
 	case event.KindNotice:
-		if m.quietPersonality && strings.HasPrefix(ev.Text, "[ Process PID=") {
+		// -q hides "[ Process PID=N runs in 32 bit mode. ]" too.
+		if m.quiet > 0 && strings.HasPrefix(ev.Text, "[ Process PID=") {
 			return false
 		}
 	}
