@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"sync"
 	"syscall"
 
 	"github.com/gtrace/gtrace/pkg/categories"
@@ -130,9 +131,22 @@ func (d *Decoder) Entry(c *event.Call, sc *Syscall, args *[6]uint64, mem Memory,
 	c.Cats = sc.Cats
 	c.Phase = event.Entered
 	c.Raw = *args
-	x := ctx{d: d, call: c, sc: sc, mem: mem, pid: pid, prev: prev}
+	x := getCtx()
+	*x = ctx{d: d, call: c, sc: sc, mem: mem, pid: pid, prev: prev}
+	defer putCtx(x)
 	defer x.rescue()
 	x.entry()
+}
+
+// ctxs recycles decoding states: formats take a *ctx, which escapes, and
+// a stop must not cost an allocation for it.
+var ctxs = sync.Pool{New: func() any { return new(ctx) }}
+
+func getCtx() *ctx { return ctxs.Get().(*ctx) }
+
+func putCtx(x *ctx) {
+	*x = ctx{}
+	ctxs.Put(x)
 }
 
 // rescue turns a decoder's panic into raw hex arguments: a decoding bug
@@ -204,16 +218,18 @@ func (d *Decoder) Exit(c *event.Call, sc *Syscall, ret int64, mem Memory, pid in
 	if ret < 0 && ret >= -maxErrno {
 		c.Errno = syscall.Errno(-ret)
 	}
-	x := ctx{d: d, call: c, sc: sc, mem: mem, pid: pid, exit: true}
+	x := getCtx()
+	*x = ctx{d: d, call: c, sc: sc, mem: mem, pid: pid, exit: true}
+	defer putCtx(x)
 	defer x.rescue()
 	if sc.custom != nil {
 		if sc.custom.exit != nil {
-			sc.custom.exit(&x)
+			sc.custom.exit(x)
 		}
 	} else {
 		x.exitArgs()
 	}
-	c.RetVal, c.RetAux = decodeReturn(&x)
+	c.RetVal, c.RetAux = decodeReturn(x)
 }
 
 // exitArgs decodes the arguments of x.sc's row that entry left Out.

@@ -3,6 +3,8 @@ package tracer_test
 import (
 	"bytes"
 	"context"
+	"os"
+	"runtime"
 	"strconv"
 	"testing"
 
@@ -53,5 +55,44 @@ func BenchmarkHooks(b *testing.B) {
 				b.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestNoAllocationPerEvent holds the ptrace engine's fast path to no
+// allocation per event: tracing ten times the calls costs (almost) no
+// more allocations, whatever a run's fixed cost.
+func TestNoAllocationPerEvent(t *testing.T) {
+	prog := testtracee.Build(t, "getpid")
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devnull.Close()
+	mallocs := func(calls int) uint64 {
+		cmd := tracer.Command(prog, strconv.Itoa(calls))
+		cmd.Stdout = devnull
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		tr, err := tracer.Start(context.Background(), cmd, tracer.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		events := 0
+		if err := tr.Run(tracer.Hooks{OnEvent: func(*event.Event) tracer.Action { events++; return tracer.Continue }}); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		if events < calls {
+			t.Fatalf("%d events for %d calls", events, calls)
+		}
+		return after.Mallocs - before.Mallocs
+	}
+	const few, many = 1000, 11000
+	small, large := mallocs(few), mallocs(many)
+	perCall := float64(int64(large)-int64(small)) / (many - few)
+	t.Logf("%d allocations for %d calls, %d for %d: %.3f per call", small, few, large, many, perCall)
+	if perCall > 0.05 {
+		t.Errorf("%.3f allocations per traced call, want none", perCall)
 	}
 }
