@@ -216,7 +216,8 @@ func run(ctx context.Context, opts *Options) error {
 	fm, res := newFormatter(opts, out, sopts, separate)
 
 	topts.Follow = opts.Follow > 0 || separate
-	topts.Decode = decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths, Xlat: style.Xlat}
+	topts.Decode = decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths, Xlat: style.Xlat,
+		NamesOnly: printsNoArguments(opts, sel)}
 	topts.Trace = sel.syscalls()
 	topts.NoSeccomp = !opts.Seccomp
 	// --group's reports need every call on their resources, whatever -e
@@ -321,6 +322,14 @@ func run(ctx context.Context, opts *Options) error {
 		return exitCode(status.Code)
 	}
 	return nil
+}
+
+// printsNoArguments reports whether nothing of the run looks at a call's
+// arguments: only strace -c's table is printed, and no filter or report
+// reads them. Calls then need no decoding (decode.Options.NamesOnly).
+func printsNoArguments(opts *Options, sel *selection) bool {
+	f := sel.filter
+	return opts.Out.SummaryOnly && opts.Out.Group == "" && f.Paths == nil && f.FDs == nil && f.FDKinds == nil
 }
 
 // messages prints gtrace's own messages (attached, detached) to stderr,

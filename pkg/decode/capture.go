@@ -63,7 +63,7 @@ type ArgCapture struct {
 // Captures lists the memory that decoding sc reads, in argument order,
 // for the Decoder's options. A row with a custom decoder reads none.
 func (d *Decoder) Captures(sc *Syscall) []ArgCapture {
-	if sc.custom != nil {
+	if sc.custom != nil || d.Opts.NamesOnly {
 		return nil
 	}
 	var out []ArgCapture

@@ -55,6 +55,10 @@ type Options struct {
 	// Xlat is -X: how constants print in the text strace builds after a
 	// result, "= 1 ([{fd=3, revents=POLLIN}])", which is decoded as text.
 	Xlat event.XlatStyle
+	// NamesOnly decodes no argument and reads no memory: calls carry
+	// their name, registers and result, which is all an output that
+	// prints no arguments needs (strace -c's table).
+	NamesOnly bool
 }
 
 // DefaultStrSize is strace's default -s.
@@ -131,6 +135,10 @@ func (d *Decoder) Entry(c *event.Call, sc *Syscall, args *[6]uint64, mem Memory,
 	c.Cats = sc.Cats
 	c.Phase = event.Entered
 	c.Raw = *args
+	if d.Opts.NamesOnly {
+		c.Args = c.Args[:0]
+		return
+	}
 	x := getCtx()
 	*x = ctx{d: d, call: c, sc: sc, mem: mem, pid: pid, prev: prev}
 	defer putCtx(x)
@@ -217,6 +225,10 @@ func (d *Decoder) Exit(c *event.Call, sc *Syscall, ret int64, mem Memory, pid in
 	}
 	if ret < 0 && ret >= -maxErrno {
 		c.Errno = syscall.Errno(-ret)
+	}
+	if d.Opts.NamesOnly {
+		c.RetVal, c.RetAux = event.Int(ret), event.Value{}
+		return
 	}
 	x := getCtx()
 	*x = ctx{d: d, call: c, sc: sc, mem: mem, pid: pid, exit: true}
