@@ -173,10 +173,20 @@ var termIoctls = map[uint32]ioctlSpec{
 	0x541f: {argNone, false},
 }
 
+// fileIoctls are the file requests strace decodes (file_ioctl.c) whose
+// argument is not a struct: FICLONE's is the source descriptor, printed
+// as an int.
+var fileIoctls = map[uint32]ioctlSpec{
+	0x40049409: {argInt, false},
+}
+
 // ioctlSpecOf returns how a request's argument shows, if strace decodes
 // it.
 func ioctlSpecOf(req uint32) (ioctlSpec, bool) {
 	if spec, ok := termIoctls[req]; ok {
+		return spec, true
+	}
+	if spec, ok := fileIoctls[req]; ok {
 		return spec, true
 	}
 	spec, ok := sockIoctls[req]

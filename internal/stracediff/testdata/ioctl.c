@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -47,6 +48,7 @@ int main(void) {
 	ioctl(p[0], _IO(0xab, 7), 0);
 	ioctl(p[0], 0x5401ff, 0);
 	ioctl(p[0], TIOCSPGRP, &pg);
+	ioctl(p[1], FICLONE, p[0]);
 	tcgetattr(s, &t);
 	isatty(s);
 	return 0;
