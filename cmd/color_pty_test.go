@@ -6,38 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/gtrace/gtrace/internal/ptytest"
 )
-
-// openPTY opens a pseudo-terminal pair with /dev/ptmx (TIOCSPTLCK to
-// unlock the slave, TIOCGPTN for its number), in pure Go.
-func openPTY(t *testing.T) (master, slave *os.File) {
-	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals here: %v", err)
-	}
-	fd := int(m.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		m.Close()
-		t.Fatalf("unlock pty: %v", err)
-	}
-	n, err := unix.IoctlGetUint32(fd, unix.TIOCGPTN)
-	if err != nil {
-		m.Close()
-		t.Fatalf("pty number: %v", err)
-	}
-	s, err := os.OpenFile("/dev/pts/"+strconv.Itoa(int(n)), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		m.Close()
-		t.Fatalf("open pty slave: %v", err)
-	}
-	return m, s
-}
 
 // readAll reads the master side until the slave side is closed by every
 // process (EIO on Linux).
@@ -75,7 +48,7 @@ func TestColorAuto(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			master, slave := openPTY(t)
+			master, slave := ptytest.Open(t)
 			defer master.Close()
 			args := []string{"true"}
 			file := filepath.Join(t.TempDir(), "trace")
