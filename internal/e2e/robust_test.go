@@ -172,3 +172,42 @@ func TestTraceeKilledMidSyscall(t *testing.T) {
 		t.Errorf("trace does not end as strace's would:\n%s", b)
 	}
 }
+
+// TestDetachInsideCall: detached while its process sleeps in a call, a
+// task's line ends " <detached ...>", as strace ends it, rather than with
+// the restart errno the interruption made (which the program never sees).
+func TestDetachInsideCall(t *testing.T) {
+	tracers := []string{difftest.Gtrace(t)}
+	if strace, err := exec.LookPath("strace"); err == nil {
+		tracers = append(tracers, strace)
+	}
+	for _, tracer := range tracers {
+		sleeper := exec.Command("sleep", "30")
+		if err := sleeper.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = sleeper.Process.Kill(); _ = sleeper.Wait() })
+		waitFor(t, "sleep to sleep", func() bool {
+			return strings.Contains(readStatus(t, sleeper.Process.Pid, sleeper.Process.Pid), "State:\tS")
+		})
+		out := filepath.Join(t.TempDir(), "trace")
+		tr := exec.Command(tracer, "-o", out, "-p", strconv.Itoa(sleeper.Process.Pid))
+		if err := tr.Start(); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the attach", func() bool {
+			b, _ := os.ReadFile(out)
+			return len(b) > 0
+		})
+		_ = tr.Process.Signal(syscall.SIGINT)
+		_ = tr.Wait()
+		b, _ := os.ReadFile(out)
+		trace := string(b)
+		if !strings.HasPrefix(trace, "restart_syscall(<... resuming interrupted ") || !strings.HasSuffix(trace, "...> <detached ...>\n") {
+			t.Errorf("%s: trace %q, want restart_syscall(...) ending \" <detached ...>\"", filepath.Base(tracer), trace)
+		}
+		if status := readStatus(t, sleeper.Process.Pid, sleeper.Process.Pid); !strings.Contains(status, "TracerPid:\t0\n") {
+			t.Errorf("%s: sleep is still traced after the detach", filepath.Base(tracer))
+		}
+	}
+}

@@ -303,6 +303,13 @@ func Lost(c *event.Call) {
 	c.Phase = event.Lost
 }
 
+// Detached marks c as a call the tracer detached from before it
+// returned. strace ends its line " <detached ...>".
+func Detached(c *event.Call) {
+	Unfinished(c)
+	c.Phase = event.Detached
+}
+
 // Resuming shows c, a restart_syscall, as the call it resumes, as strace
 // does: restart_syscall(<... resuming interrupted nanosleep ...>).
 func Resuming(c *event.Call, name string) {

@@ -82,6 +82,9 @@ const (
 	// Lost: the task died or was replaced (by another thread's execve)
 	// inside the call.
 	Lost
+	// Detached: the tracer let the task go inside the call, without
+	// seeing its result.
+	Detached
 )
 
 // Call is one syscall. The entry fills the arguments known at entry; the

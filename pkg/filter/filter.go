@@ -147,6 +147,8 @@ func statusOf(c *event.Call) Status {
 	switch {
 	case c.Phase == event.NoReturn || c.Phase == event.Lost:
 		return Unfinished
+	case c.Phase == event.Detached:
+		return Detached
 	case c.Errno != 0:
 		return Failed
 	}

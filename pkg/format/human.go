@@ -166,6 +166,8 @@ func (h *Human) call(ev *event.Event) {
 		}
 	case event.Lost:
 		rd.say(" → did not return: the task ended")
+	case event.Detached:
+		rd.say(" → not seen to return: gtrace detached")
 	}
 	h.end()
 }

@@ -168,6 +168,9 @@ func (f *JSON) call(ev *event.Event) {
 		// exit and exit_group, and calls whose task died inside them,
 		// have no result.
 		j.bool("unfinished", true)
+		if c.Phase == event.Detached {
+			j.bool("detached", true)
+		}
 	}
 	if c.Injected {
 		j.bool("injected", true)

@@ -270,6 +270,16 @@ func lastShown(c *event.Call) int {
 func (f *Strace) exit(ev *event.Event) {
 	c := ev.Call
 	b := f.line[:0]
+	if c.Phase == event.Detached {
+		// strace ends the line only when it is still the open one.
+		if f.open == ev.TID {
+			f.put(" <detached ...>\n")
+			f.open = 0
+			f.lineEnded()
+		}
+		delete(f.cut, ev.TID)
+		return
+	}
 	if f.open != ev.TID {
 		f.interrupt(ev.TID)
 		f.startLine(ev)

@@ -460,6 +460,15 @@ func (e *Engine) syscallExit(t *task) {
 	t.inCall = false
 	c := &t.call
 	c.End = time.Now()
+	if t.detaching && !t.tamper.skipped {
+		// Interrupted to be let go: as strace, gtrace does not wait
+		// for the call's result (an interrupted sleep would show a
+		// restart errno the program never sees).
+		decode.Detached(c)
+		e.emitCall(event.KindSyscallExit, t)
+		e.resume(t, 0)
+		return
+	}
 	e.cfg.Decoder.Exit(c, t.sc, e.result(t), &t.mem, t.tgid)
 	if e.emitCall(event.KindSyscallExit, t) != Continue {
 		return
