@@ -2,7 +2,6 @@ package ptrace
 
 import (
 	"fmt"
-	"strconv"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -10,9 +9,12 @@ import (
 
 // Colocation (Config.Colocate) runs the engine's thread and its tracees
 // on one CPU, so that each stop and resume is a switch on that CPU
-// rather than a wake-up sent to another one. It changes the tracees' CPU
-// affinity: a started program keeps it (its threads share one CPU);
-// attached processes get theirs back when they are detached.
+// rather than a wake-up sent to another one. The engine thread is pinned
+// before it forks the spawn stub, which inherits the one-CPU affinity and
+// passes it on to the program and everything it starts; attached threads
+// are moved to the CPU. It changes the tracees' affinity: a started
+// program keeps it (its threads share one CPU); attached processes get
+// theirs back when they are detached.
 type colocation struct {
 	on     bool
 	pinned bool
@@ -60,15 +62,6 @@ func (c *colocation) set() *unix.CPUSet {
 	return &s
 }
 
-// stubCPU is the CPU the spawn stub pins itself (and so the program) to,
-// "-" for none.
-func (c *colocation) stubCPU() string {
-	if !c.pinned {
-		return "-"
-	}
-	return strconv.Itoa(c.cpu)
-}
-
 // pinAttached moves an attached thread to the engine's CPU, first
 // saving its process's affinity.
 func (c *colocation) pinAttached(tid, tgid int) {
@@ -101,19 +94,4 @@ func (c *colocation) restore(tid, tgid int) {
 	if s := c.saved[tgid]; s != nil {
 		_ = unix.SchedSetaffinity(tid, s)
 	}
-}
-
-// pinStub pins the spawn stub to cpu ("-": leave it), before it execs
-// the program, which inherits the affinity.
-func pinStub(cpu string) error {
-	if cpu == "-" {
-		return nil
-	}
-	n, err := strconv.Atoi(cpu)
-	if err != nil {
-		return fmt.Errorf("bad CPU %q", cpu)
-	}
-	var s unix.CPUSet
-	s.Set(n)
-	return unix.SchedSetaffinity(0, &s)
 }

@@ -58,6 +58,8 @@ type Command struct {
 // goroutine that will call Run; it locks that goroutine to its thread.
 func (e *Engine) Spawn(cmd Command) (int, error) {
 	runtime.LockOSThread()
+	// Pinned first, the engine thread passes its one CPU on to the stub
+	// it forks, and so to the program (Config.Colocate).
 	if err := e.colo.pinEngine(); err != nil {
 		return 0, err
 	}
@@ -73,7 +75,7 @@ func (e *Engine) Spawn(cmd Command) (int, error) {
 	if files == nil {
 		files = []uintptr{0, 1, 2}
 	}
-	pid, err := syscall.ForkExec(self, stubArgv(cmd.Filter, e.colo.stubCPU(), cmd.Path, cmd.Argv), &syscall.ProcAttr{
+	pid, err := syscall.ForkExec(self, stubArgv(cmd.Filter, cmd.Path, cmd.Argv), &syscall.ProcAttr{
 		Dir:   cmd.Dir,
 		Env:   append([]string{stubGodebug}, env...),
 		Files: files,

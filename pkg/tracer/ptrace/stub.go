@@ -25,7 +25,7 @@ const (
 	// wakes an engine blocked in wait4 (see wake.go).
 	wakeArg0 = "gtrace:wake"
 	// stubVersion guards against a stub from another gtrace build.
-	stubVersion = "2"
+	stubVersion = "1"
 	// stubGodebug comes first in the stub's environment, where the Go
 	// runtime looks, and is dropped before the exec. Without it the
 	// runtime may preempt the stub with a SIGURG sent to its own thread,
@@ -46,13 +46,13 @@ func init() {
 	}
 }
 
-// stubArgv builds the stub's argv: version, filter spec, CPU to run on
-// ("-" for any), program path, program argv.
-func stubArgv(filter, cpu, path string, argv []string) []string {
+// stubArgv builds the stub's argv: version, filter spec, program path,
+// program argv.
+func stubArgv(filter, path string, argv []string) []string {
 	if filter == "" {
 		filter = "-"
 	}
-	return append([]string{stubArg0, stubVersion, filter, cpu, path}, argv...)
+	return append([]string{stubArg0, stubVersion, filter, path}, argv...)
 }
 
 // stubPrelude, when set, runs in the stub once it has been seized and
@@ -67,18 +67,14 @@ var installFilter func(spec string) error
 // runStub runs in the re-executed child, on its main thread (the runtime
 // keeps init on the main thread, whose tid is the pid the engine seizes).
 func runStub(args []string) int {
-	if len(args) < 5 || args[0] != stubVersion {
+	if len(args) < 4 || args[0] != stubVersion {
 		fmt.Fprintln(os.Stderr, "gtrace: internal error: bad spawn stub arguments")
 		return 127
 	}
-	filter, cpu, path, argv := args[1], args[2], args[3], args[4:]
+	filter, path, argv := args[1], args[2], args[3:]
 	// Stop until the engine has seized us and sent SIGCONT.
 	if err := unix.Kill(unix.Getpid(), unix.SIGSTOP); err != nil {
 		fmt.Fprintln(os.Stderr, "gtrace: spawn stub:", err)
-		return 127
-	}
-	if err := pinStub(cpu); err != nil {
-		fmt.Fprintln(os.Stderr, "gtrace: colocate:", err)
 		return 127
 	}
 	if stubPrelude != nil {
