@@ -262,7 +262,7 @@ func (e *Engine) dispatch(pid int, ws unix.WaitStatus) {
 		}
 		// A new task's first stop can arrive before its creator's
 		// clone event: adopt it now.
-		t = e.adopt(pid, creatorOf(pid))
+		t = e.adopt(pid, creatorOf(pid), tgidOf(pid))
 		t.early = true
 	}
 	if t.muted {
@@ -280,7 +280,7 @@ func (e *Engine) dispatch(pid int, ws unix.WaitStatus) {
 // created handles a tracee's fork, vfork or clone event for task tid.
 // wait4 may have reported the new task's stops, even its exit, before
 // this event: then it is already adopted, or already gone.
-func (e *Engine) created(tid, parent int) {
+func (e *Engine) created(tid, parent, tgid int) {
 	if _, gone := e.unannounced[tid]; gone {
 		delete(e.unannounced, tid)
 		return
@@ -289,12 +289,12 @@ func (e *Engine) created(tid, parent int) {
 		t.early = false
 		return
 	}
-	e.adopt(tid, parent)
+	e.adopt(tid, parent, tgid)
 }
 
 // adopt starts tracking a task created by a tracee.
-func (e *Engine) adopt(tid, parent int) *task {
-	t := e.addTask(tid, tgidOf(tid))
+func (e *Engine) adopt(tid, parent, tgid int) *task {
+	t := e.addTask(tid, tgid)
 	if e.ofStub(t, parent) {
 		// A thread the spawn stub's Go runtime started after it was
 		// seized: gtrace's own, gone at the program's execve. It is
@@ -524,7 +524,14 @@ func (e *Engine) ptraceEvent(t *task, ev int) {
 	switch ev {
 	case unix.PTRACE_EVENT_FORK, unix.PTRACE_EVENT_VFORK, unix.PTRACE_EVENT_CLONE:
 		if msg, err := eventMsg(t.tid); err == nil {
-			e.created(int(msg), t.tid)
+			tid := int(msg)
+			// fork and vfork make a process, its own leader; a clone
+			// may make either, which /proc tells.
+			tgid := tid
+			if ev == unix.PTRACE_EVENT_CLONE {
+				tgid = tgidOf(tid)
+			}
+			e.created(tid, t.tid, tgid)
 		}
 	case unix.PTRACE_EVENT_EXEC:
 		// The program is running: with a filter that does not select
