@@ -32,6 +32,17 @@ func Trace(t testing.TB, tool string, flags []string, argv ...string) Run {
 // TraceIn is Trace with the program started in directory dir.
 func TraceIn(t testing.TB, dir, tool string, flags []string, argv ...string) Run {
 	t.Helper()
+	return TraceWithin(t, DefaultLimit, dir, tool, flags, argv...)
+}
+
+// DefaultLimit is how long Trace and TraceIn let a run take.
+const DefaultLimit = 2 * time.Minute
+
+// TraceWithin is TraceIn for a run that must end within limit: a tool
+// still running then is killed and the test fails with the end of the
+// trace so far, rather than hanging.
+func TraceWithin(t testing.TB, limit time.Duration, dir, tool string, flags []string, argv ...string) Run {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "trace")
 	args := append(append([]string{}, flags...), "-f", "-o", out, "--")
 	args = append(args, argv...)
@@ -39,8 +50,24 @@ func TraceIn(t testing.TB, dir, tool string, flags []string, argv ...string) Run
 	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.WaitDelay = 10 * time.Second
-	err := cmd.Run()
+	// Descendants left running with the output pipes make Wait fail
+	// (ErrWaitDelay) instead of waiting for them.
+	cmd.WaitDelay = min(10*time.Second, limit/4)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(limit):
+		_ = cmd.Process.Kill()
+		<-done
+		b, _ := os.ReadFile(out)
+		t.Fatalf("%s %v did not end within %v; trace so far:\n%s", filepath.Base(tool), argv, limit, Tail(b, 40))
+	}
 	r := Run{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
 	r.Code = ExitCode(t, err)
 	b, err := os.ReadFile(out)
@@ -49,6 +76,15 @@ func TraceIn(t testing.TB, dir, tool string, flags []string, argv ...string) Run
 	}
 	r.Trace = string(b)
 	return r
+}
+
+// Tail returns the last n lines of b.
+func Tail(b []byte, n int) string {
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }
 
 // ExitCode turns the error of exec.Cmd.Run into an exit status as a

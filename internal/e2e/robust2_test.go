@@ -24,52 +24,6 @@ import (
 // counts as a hang; they take well under a second on an idle machine.
 const runLimit = 8 * time.Second
 
-// traceLimited is difftest.Trace (tool with flags, "-f -o FILE", argv)
-// for a run that must end: a tool still running after limit is killed
-// and the test fails, rather than hanging.
-func traceLimited(t *testing.T, limit time.Duration, tool string, flags []string, argv ...string) difftest.Run {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), "trace")
-	args := append(append([]string{}, flags...), "-f", "-o", out, "--")
-	cmd := exec.Command(tool, append(args, argv...)...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	// Descendants left running with the output pipes make Wait fail
-	// (ErrWaitDelay) instead of waiting for them.
-	cmd.WaitDelay = 2 * time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	var err error
-	select {
-	case err = <-done:
-	case <-time.After(limit):
-		_ = cmd.Process.Kill()
-		<-done
-		b, _ := os.ReadFile(out)
-		t.Fatalf("%s %v did not end within %v; trace so far:\n%s", filepath.Base(tool), argv, limit, tail(b, 40))
-	}
-	r := difftest.Run{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), Code: difftest.ExitCode(t, err)}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatalf("%s wrote no trace: %v\nstderr: %s", tool, err, r.Stderr)
-	}
-	r.Trace = string(b)
-	return r
-}
-
-// tail returns the last n lines of b.
-func tail(b []byte, n int) string {
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
-}
-
 // assertSameNames checks that two traces of one program, strace's (want)
 // and gtrace's (got), have the same processes, and that each process
 // made the same syscalls, by name, in the same order, and ended the same
@@ -115,7 +69,7 @@ func TestExactCountsManyTasks(t *testing.T) {
 	gtrace := difftest.Gtrace(t)
 	prog := difftest.Tracee(t, "counts")
 	const perTask, threads, procs = 1000, 8, 4
-	r := traceLimited(t, runLimit, gtrace, nil, prog, strconv.Itoa(perTask), strconv.Itoa(threads), strconv.Itoa(procs))
+	r := difftest.TraceWithin(t, runLimit, "", gtrace, nil, prog, strconv.Itoa(perTask), strconv.Itoa(threads), strconv.Itoa(procs))
 	if r.Code != 0 {
 		t.Fatalf("exit status %d; stderr: %s", r.Code, r.Stderr)
 	}
@@ -152,7 +106,7 @@ func TestManyThreads(t *testing.T) {
 	gtrace := difftest.Gtrace(t)
 	prog := difftest.Tracee(t, "manythreads")
 	const n = 200
-	r := traceLimited(t, runLimit, gtrace, nil, prog, strconv.Itoa(n))
+	r := difftest.TraceWithin(t, runLimit, "", gtrace, nil, prog, strconv.Itoa(n))
 	if r.Code != 0 {
 		t.Fatalf("exit status %d; stderr: %s", r.Code, r.Stderr)
 	}
@@ -198,7 +152,7 @@ func TestVfork(t *testing.T) {
 		{"exit", 3, "+++ exited with 3 +++"},
 	} {
 		t.Run(tt.mode, func(t *testing.T) {
-			got := traceLimited(t, runLimit, gtrace, nil, prog, tt.mode)
+			got := difftest.TraceWithin(t, runLimit, "", gtrace, nil, prog, tt.mode)
 			if got.Code != tt.code {
 				t.Errorf("exit status %d, want %d; stderr: %s", got.Code, tt.code, got.Stderr)
 			}
@@ -214,7 +168,7 @@ func TestVfork(t *testing.T) {
 				t.Errorf("the vfork child's execve is missing: %q", child)
 			}
 			// Skipping now keeps a failure above a failure.
-			want := traceLimited(t, runLimit, difftest.Strace(t), nil, prog, tt.mode)
+			want := difftest.TraceWithin(t, runLimit, "", difftest.Strace(t), nil, prog, tt.mode)
 			if want.Code != got.Code {
 				t.Errorf("exit status: strace %d, gtrace %d", want.Code, got.Code)
 			}
@@ -241,7 +195,7 @@ func hasLine(lines []string, prefix, suffix string) bool {
 func TestReparentedGrandchild(t *testing.T) {
 	gtrace := difftest.Gtrace(t)
 	prog := difftest.Tracee(t, "orphan")
-	got := traceLimited(t, runLimit, gtrace, nil, prog)
+	got := difftest.TraceWithin(t, runLimit, "", gtrace, nil, prog)
 	if got.Code != 0 || string(got.Stdout) != "grandchild done\n" {
 		t.Errorf("exit status %d, output %q; stderr: %s", got.Code, got.Stdout, got.Stderr)
 	}
@@ -271,7 +225,7 @@ func TestReparentedGrandchild(t *testing.T) {
 	if progExit < 0 || gcWrite < progExit {
 		t.Errorf("the program's exit (line %d) does not come before the grandchild's write (line %d)", progExit, gcWrite)
 	}
-	want := traceLimited(t, runLimit, difftest.Strace(t), nil, prog)
+	want := difftest.TraceWithin(t, runLimit, "", difftest.Strace(t), nil, prog)
 	if want.Code != got.Code {
 		t.Errorf("exit status: strace %d, gtrace %d", want.Code, got.Code)
 	}
@@ -404,7 +358,7 @@ func TestTerminalStop(t *testing.T) {
 			fail := func(format string, args ...any) {
 				t.Helper()
 				trace, _ := os.ReadFile(out)
-				t.Fatalf(format+"\nterminal: %q\ntrace:\n%s", append(args, term.output(), tail(trace, 30))...)
+				t.Fatalf(format+"\nterminal: %q\ntrace:\n%s", append(args, term.output(), difftest.Tail(trace, 30))...)
 			}
 			waitOutput := func(what, s string) {
 				t.Helper()
@@ -497,13 +451,13 @@ func TestTerminalStop(t *testing.T) {
 			trace, _ := os.ReadFile(out)
 			for _, pid := range []int{sh, cat} {
 				if !traceLine(pid, "+++ exited with 0 +++").Match(trace) {
-					t.Errorf("no exit line for %d in the trace:\n%s", pid, tail(trace, 30))
+					t.Errorf("no exit line for %d in the trace:\n%s", pid, difftest.Tail(trace, 30))
 				}
 			}
 			if tracedShell {
 				for _, pid := range []int{sh, cat} {
 					if !regexp.MustCompile(`(?m)^` + strconv.Itoa(pid) + `\s+--- SIGCONT \{si_signo=SIGCONT, si_code=SI_USER,`).Match(trace) {
-						t.Errorf("the trace lacks the SIGCONT of %d:\n%s", pid, tail(trace, 30))
+						t.Errorf("the trace lacks the SIGCONT of %d:\n%s", pid, difftest.Tail(trace, 30))
 					}
 				}
 			}
@@ -549,7 +503,7 @@ func TestTraceeDebugger(t *testing.T) {
 	gtrace := difftest.Gtrace(t)
 	t.Run("ptrace-calls", func(t *testing.T) {
 		prog := difftest.Tracee(t, "debugger")
-		got := traceLimited(t, runLimit, gtrace, nil, prog)
+		got := difftest.TraceWithin(t, runLimit, "", gtrace, nil, prog)
 		if got.Code != 0 {
 			t.Errorf("exit status %d, want 0; stderr: %s", got.Code, got.Stderr)
 		}
@@ -575,7 +529,7 @@ parent: child exited 0
 		if !slices.Contains(p.Procs["p"], "ptrace(PTRACE_ATTACH, p.1) = -1 EPERM (Operation not permitted)") {
 			t.Errorf("the trace lacks the failed PTRACE_ATTACH: %q", p.Procs["p"])
 		}
-		want := traceLimited(t, runLimit, difftest.Strace(t), nil, prog)
+		want := difftest.TraceWithin(t, runLimit, "", difftest.Strace(t), nil, prog)
 		if want.Code != got.Code || string(want.Stdout) != string(got.Stdout) {
 			t.Errorf("under strace: exit status %d, output:\n%s\nunder gtrace: exit status %d, output:\n%s", want.Code, want.Stdout, got.Code, got.Stdout)
 		}
@@ -584,8 +538,8 @@ parent: child exited 0
 	t.Run("strace-inside", func(t *testing.T) {
 		strace := difftest.Strace(t)
 		argv := []string{strace, "-o", "/dev/null", "true"}
-		want := traceLimited(t, runLimit, strace, nil, argv...)
-		got := traceLimited(t, runLimit, gtrace, nil, argv...)
+		want := difftest.TraceWithin(t, runLimit, "", strace, nil, argv...)
+		got := difftest.TraceWithin(t, runLimit, "", gtrace, nil, argv...)
 		if want.Code != got.Code {
 			t.Errorf("inner strace's exit status: under strace %d, under gtrace %d", want.Code, got.Code)
 		}

@@ -95,13 +95,19 @@ func quietChildStops() (restore func()) {
 	}
 }
 
+// sigchldAction returns SIGCHLD's action.
 func sigchldAction() (kernelSigaction, bool) {
 	var sa kernelSigaction
-	_, _, errno := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(unix.SIGCHLD), 0, uintptr(unsafe.Pointer(&sa)), unsafe.Sizeof(sa.mask), 0, 0)
-	return sa, errno == 0
+	return sa, sigchldSigaction(nil, &sa)
 }
 
-func setSigchldAction(sa *kernelSigaction) bool {
-	_, _, errno := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(unix.SIGCHLD), uintptr(unsafe.Pointer(sa)), 0, unsafe.Sizeof(sa.mask), 0, 0)
+// setSigchldAction sets SIGCHLD's action.
+func setSigchldAction(sa *kernelSigaction) bool { return sigchldSigaction(sa, nil) }
+
+// sigchldSigaction is rt_sigaction(2) on SIGCHLD: it sets act unless nil
+// and stores the action it had in old unless nil.
+func sigchldSigaction(act, old *kernelSigaction) bool {
+	_, _, errno := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(unix.SIGCHLD),
+		uintptr(unsafe.Pointer(act)), uintptr(unsafe.Pointer(old)), unsafe.Sizeof(kernelSigaction{}.mask), 0, 0)
 	return errno == 0
 }
