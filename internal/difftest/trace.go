@@ -163,12 +163,18 @@ func Parse(text string) *Parsed {
 	if len(order) > 0 {
 		names[order[0]] = "p"
 	}
-	for _, l := range lines {
-		if m := spawnCall.FindStringSubmatch(l.text); m != nil {
-			child, _ := strconv.Atoi(m[2])
-			if parent, ok := names[l.pid]; ok && names[child] == "" {
-				children[l.pid]++
-				names[child] = parent + "." + strconv.Itoa(children[l.pid])
+	// A parent's fork can be resumed (and so placed) after its child's
+	// own forks: passes repeat until every named task's children are.
+	for named := true; named; {
+		named = false
+		for _, l := range lines {
+			if m := spawnCall.FindStringSubmatch(l.text); m != nil {
+				child, _ := strconv.Atoi(m[2])
+				if parent, ok := names[l.pid]; ok && names[child] == "" {
+					children[l.pid]++
+					names[child] = parent + "." + strconv.Itoa(children[l.pid])
+					named = true
+				}
 			}
 		}
 	}

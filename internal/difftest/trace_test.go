@@ -35,6 +35,26 @@ func TestParseJoinsAndRenames(t *testing.T) {
 	}
 }
 
+// A parent's fork resumed after its child's own fork was placed: the
+// grandchild is named all the same (CI saw "?13371").
+func TestParseNamesChildBeforeParentResumes(t *testing.T) {
+	trace := `100   clone(child_stack=NULL, flags=SIGCHLD <unfinished ...>
+101   clone(child_stack=NULL, flags=SIGCHLD) = 102
+102   exit_group(2)                     = ?
+100   <... clone resumed>)              = 101
+101   exit_group(1)                     = ?
+`
+	p := Parse(trace)
+	want := map[string][]string{
+		"p":     {`clone(child_stack=NULL, flags=SIGCHLD) = p.1`},
+		"p.1":   {`clone(child_stack=NULL, flags=SIGCHLD) = p.1.1`, `exit_group(1) = ?`},
+		"p.1.1": {`exit_group(2) = ?`},
+	}
+	if !reflect.DeepEqual(p.Procs, want) {
+		t.Errorf("Parse:\ngot  %q\nwant %q", p.Procs, want)
+	}
+}
+
 func TestLCS(t *testing.T) {
 	tests := []struct {
 		want, got []string
