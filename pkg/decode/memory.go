@@ -95,14 +95,29 @@ func (x *ctx) fetch(addr uint64, n int) (le, event.Value, bool) {
 	return le(b), event.Value{}, true
 }
 
-// readWord reads one long (4 or 8 bytes by arch) at addr.
-func (x *ctx) readWord(addr uint64) (uint64, bool) {
+// wordChunk holds the part of a pointer array read so far: arrays are read
+// up to the end of a page at a time, not a word per read (an environment
+// of 35 variables is one read, not 36).
+type wordChunk struct {
+	start uint64
+	data  le
+}
+
+// wordChunkSize bounds one read of a pointer array.
+const wordChunkSize = 512
+
+// arrayWord reads the long at addr, an element of a pointer array walked
+// upwards, through c.
+func (x *ctx) arrayWord(c *wordChunk, addr uint64) (uint64, bool) {
 	ws := x.call.Arch.WordSize()
-	b, ok := x.readFull(addr, ws)
-	if !ok {
-		return 0, false
+	if addr < c.start || addr-c.start+uint64(ws) > uint64(len(c.data)) {
+		n := max(min(wordChunkSize, pageSize-int(addr%pageSize)), ws)
+		c.start, c.data = addr, x.read(addr, n)
+		if len(c.data) < ws {
+			return 0, false
+		}
 	}
-	return le(b).word(0, ws), true
+	return c.data.word(int(addr-c.start), ws), true
 }
 
 // le is a little-endian reader over a struct's bytes, for struct decoders.

@@ -93,8 +93,9 @@ func (x *ctx) countedPointers(addr uint64) event.Value {
 	v := event.Ptr(addr)
 	ws := uint64(x.call.Arch.WordSize())
 	n, end := 0, ""
+	var words wordChunk
 	for ; n < maxPointerArray; n++ {
-		p, ok := x.readWord(addr + uint64(n)*ws)
+		p, ok := x.arrayWord(&words, addr+uint64(n)*ws)
 		if !ok {
 			if n == 0 {
 				return v
@@ -125,9 +126,10 @@ func (x *ctx) stringArray(addr uint64) event.Value {
 	ws := uint64(x.call.Arch.WordSize())
 	max := x.d.Opts.MaxArray
 	v := event.Value{Kind: event.VArray}
+	var words wordChunk
 	for n := 0; n < maxPointerArray; n++ {
 		elem := addr + uint64(n)*ws
-		p, ok := x.readWord(elem)
+		p, ok := x.arrayWord(&words, elem)
 		if !ok {
 			if n == 0 {
 				return event.Fault(addr)
