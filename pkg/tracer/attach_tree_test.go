@@ -24,7 +24,7 @@ func TestAttachTree(t *testing.T) {
 			}
 			for _, tree := range []bool{false, true} {
 				cmd := startShellTree(t)
-				pids, execs := traceAttached(t, cmd.Process.Pid, tracer.Options{Engine: eng, Tree: tree})
+				pids, execs := traceAttached(t, cmd.Process.Pid, tracer.Options{Engine: eng, Tree: tree}, tree)
 				if err := cmd.Process.Signal(syscall.Signal(0)); err != nil {
 					t.Errorf("tree=%v: the shell did not survive the detach: %v", tree, err)
 				}
@@ -57,11 +57,16 @@ func startShellTree(t *testing.T) *exec.Cmd {
 	return cmd
 }
 
-// traceAttached attaches to pid for a while and returns the processes
-// seen and the number of sleeps started.
-func traceAttached(t *testing.T, pid int, opts tracer.Options) (map[int]bool, int) {
+// traceAttached attaches to pid and returns the processes seen and the
+// number of sleeps started. It traces for 300 ms, or when waitExecs, until
+// two sleeps were started (10 s at most, for a loaded machine).
+func traceAttached(t *testing.T, pid int, opts tracer.Options, waitExecs bool) (map[int]bool, int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	limit := 300 * time.Millisecond
+	if waitExecs {
+		limit = 10 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	tr, err := tracer.Attach(ctx, []int{pid}, opts)
 	if err != nil {
@@ -73,6 +78,9 @@ func traceAttached(t *testing.T, pid int, opts tracer.Options) (map[int]bool, in
 			pids[ev.PID] = true
 			if ev.Call.Name == "execve" {
 				execs++
+			}
+			if waitExecs && execs >= 2 {
+				cancel()
 			}
 		}
 		return tracer.Continue

@@ -352,6 +352,19 @@ const pollInterval = 10 * time.Millisecond
 // tasks still exist (in case a task's exit record was lost).
 const reapInterval = 250 * time.Millisecond
 
+// raisePriority gives the calling (locked) thread readerNice and returns
+// the function that gives it its own nice value back, before the thread
+// returns to the Go runtime's pool.
+func raisePriority() (restore func()) {
+	tid := unix.Gettid()
+	// getpriority(2) returns 20 - nice.
+	prio, err := unix.Getpriority(unix.PRIO_PROCESS, tid)
+	if err != nil || unix.Setpriority(unix.PRIO_PROCESS, tid, readerNice) != nil {
+		return func() {}
+	}
+	return func() { _ = unix.Setpriority(unix.PRIO_PROCESS, tid, 20-prio) }
+}
+
 // Run traces until every task has exited or been detached, then closes
 // the engine. It returns the spawned program's wait status when there
 // was one.
@@ -362,7 +375,7 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	_ = unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), readerNice)
+	defer raisePriority()()
 	for _, t := range e.sortedTasks() {
 		e.emitTask(event.KindAttach, t, 0)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/gtrace/gtrace/internal/testprog"
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
+	"golang.org/x/sys/unix"
 )
 
 func TestMain(m *testing.M) {
@@ -204,5 +206,31 @@ func TestSelection(t *testing.T) {
 	}
 	if rec.kinds[event.KindSyscallEntry] != 2 || e.Lost() != 0 {
 		t.Errorf("%d entries, %d events lost; want 2 and none", rec.kinds[event.KindSyscallEntry], e.Lost())
+	}
+}
+
+// The reader thread's raised priority is given back before Run returns
+// the thread to the Go runtime.
+func TestReaderPriorityRestored(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	tid := unix.Gettid()
+	niceOf := func() int {
+		prio, err := unix.Getpriority(unix.PRIO_PROCESS, tid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 20 - prio
+	}
+	if err := unix.Setpriority(unix.PRIO_PROCESS, tid, 3); err != nil {
+		t.Skipf("cannot set this thread's nice value: %v", err)
+	}
+	restore := raisePriority()
+	if got := niceOf(); got != readerNice {
+		t.Errorf("while reading, nice = %d, want %d", got, readerNice)
+	}
+	restore()
+	if got := niceOf(); got != 3 {
+		t.Errorf("after Run, nice = %d, want 3 as before", got)
 	}
 }
