@@ -140,7 +140,7 @@ running processes it attaches to, and prints them as strace does.`,
 	exprFlag(f, &opts.Exprs, "successful-only", "z", "status=successful", "print only the syscalls that succeeded (-e status=successful)")
 	exprFlag(f, &opts.Exprs, "failed-only", "Z", "status=failed", "print only the syscalls that failed (-e status=failed)")
 	f.StringVar(&opts.FDKind, "fd-kind", "", "show generic I/O calls (read, write, close, ...) only on descriptors of these `KINDS`: socket, pipe, file, device, eventfd, epoll, timerfd, signalfd, inotify, pidfd, anon, other")
-	f.BoolVar(&opts.Seccomp, "seccomp", true, "when tracing some syscalls of a program gtrace starts, stop it only on those (seccomp-bpf)")
+	f.BoolVar(&opts.Seccomp, "seccomp", true, "when tracing some syscalls of a program gtrace starts with -f, stop it only on those (seccomp-bpf)")
 	opts.Engine.addFlags(f)
 	addOutputFlags(f, &opts.Out)
 	c.AddCommand(newGenerateCmd())

@@ -33,17 +33,23 @@ func (rd *reader) fdArg(i int) *reader {
 	return rd.fd(int(int32(rd.c.Raw[i])))
 }
 
-// fd appends "fd 3 (/etc/passwd)": the descriptor and, when known, what
-// it refers to.
-func (rd *reader) fd(n int) *reader {
-	if n == -100 {
-		return rd.say("the current directory")
-	}
+// bareFD appends "fd 3".
+func (rd *reader) bareFD(n int) *reader {
 	rd.b = rd.pal.open(rd.b, event.TokFD)
 	rd.b = append(rd.b, "fd "...)
 	rd.b = appendInt(rd.b, int64(n))
 	rd.b = rd.pal.close(rd.b, event.TokFD)
-	if r := rd.fds.Lookup(rd.tid, n); r != nil {
+	return rd
+}
+
+// fd appends "fd 3 (/etc/passwd)": the descriptor and, when known, what
+// it refers to (from /proc for one gtrace did not see made).
+func (rd *reader) fd(n int) *reader {
+	if n == -100 {
+		return rd.say("the current directory")
+	}
+	rd.bareFD(n)
+	if r := rd.fds.Name(rd.tid, n); r != nil {
 		rd.say(" (")
 		rd.b = appendSafeText(rd.b, r.String())
 		rd.say(")")

@@ -294,7 +294,9 @@ func (rd *reader) outcome() {
 	case "open", "openat", "openat2", "creat", "socket", "accept", "accept4", "dup", "dup2",
 		"dup3", "epoll_create", "epoll_create1", "eventfd", "eventfd2", "memfd_create",
 		"timerfd_create", "signalfd4", "inotify_init1", "pidfd_open":
-		rd.fd(int(int32(c.Ret)))
+		// The sentence said what the new descriptor is; what the number
+		// referred to before the call is no longer true.
+		rd.bareFD(int(int32(c.Ret)))
 	case "read", "pread64", "readv", "preadv", "preadv2", "write", "pwrite64", "writev",
 		"pwritev", "pwritev2", "sendto", "sendmsg", "recvfrom", "recvmsg", "sendfile",
 		"copy_file_range", "splice", "getdents64":

@@ -81,6 +81,25 @@ func (t *Tracker) Lookup(tid, fd int) *Resource {
 	return nil
 }
 
+// Name returns what descriptor fd of task tid refers to, as Lookup, and
+// for a descriptor the tracker has not seen (inherited, or made by a call
+// a filter left out) what the Resolver says of it now, without recording
+// it: the next call that uses it does.
+func (t *Tracker) Name(tid, fd int) *Resource {
+	if r := t.Lookup(tid, fd); r != nil || t.opts.Resolver == nil || fd < 0 {
+		return r
+	}
+	pid, ok := t.pids[tid]
+	if !ok {
+		pid = tid
+	}
+	path := t.opts.Resolver.FDPath(pid, fd)
+	if path == "" {
+		return nil
+	}
+	return &Resource{Kind: kindOfLink(path), Path: path, Inherited: true}
+}
+
 // Open returns the resources still open, in order of creation.
 func (t *Tracker) Open() []*Resource {
 	return slices.Clone(t.all)

@@ -762,7 +762,7 @@ func TestHookedCallsStopUnderSeccomp(t *testing.T) {
 		hookedCalls = append(hookedCalls, s.Name)
 		return tracer.Continue
 	}}
-	out, _ := run(t, tracer.Command(prog, "/etc/hostname"), tracer.Options{Trace: trace, Hooked: hooked}, tracer.Hooks{
+	out, _ := run(t, tracer.Command(prog, "/etc/hostname"), tracer.Options{Follow: true, Trace: trace, Hooked: hooked}, tracer.Hooks{
 		Syscalls: []tracer.Hook{hook},
 		OnEvent: func(ev *event.Event) tracer.Action {
 			if ev.Call != nil {

@@ -113,3 +113,41 @@ func TestSeccompDetachDoesNotHarm(t *testing.T) {
 		t.Errorf("%d calls reported, %d tasks detached; want a call per thread at most, then every task detached", calls, detached)
 	}
 }
+
+// Without Follow there is no filter: the threads and children the program
+// makes, untraced, would inherit it and see their selected calls fail
+// with ENOSYS. Here a child's and a thread's getpid must succeed.
+func TestSeccompNeedsFollow(t *testing.T) {
+	if _, err := exec.LookPath("gcc"); err != nil {
+		t.Skip("gcc is not installed")
+	}
+	bin := filepath.Join(t.TempDir(), "unfollowed")
+	if out, err := exec.Command("gcc", "-O2", "-pthread", "-o", bin, "testdata/unfollowed.c").CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	sel, err := filter.ParseTrace("getpid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := Start(context.Background(), Command(bin), Options{Trace: sel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	err = tr.Run(Hooks{OnEvent: func(ev *event.Event) Action {
+		if ev.Kind == event.KindSyscallExit && ev.Call.Name == "getpid" {
+			calls++
+		}
+		return Continue
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, err := tr.Wait()
+	if err != nil || status.Code != 0 {
+		t.Fatalf("unfollowed: status %+v, %v (exit 1: the child's getpid failed, 2: the thread's)", status, err)
+	}
+	if calls != 1 {
+		t.Errorf("saw %d getpid calls, want the program's own 1", calls)
+	}
+}

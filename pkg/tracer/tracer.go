@@ -46,8 +46,8 @@ type Options struct {
 	// selects (restrace.Syscalls). Nil: none.
 	Hooked *filter.Syscalls
 	// NoSeccomp turns the seccomp fast path off. By default, a program
-	// Start runs with only some syscalls selected gets a seccomp filter,
-	// and its other syscalls do not stop it at all.
+	// Start runs with Follow and only some syscalls selected gets a
+	// seccomp filter, and its other syscalls do not stop it at all.
 	NoSeccomp bool
 	// Engine chooses ptrace or eBPF (see Engine); the zero value is
 	// EngineAuto.
@@ -135,8 +135,11 @@ func Start(ctx context.Context, cmd Cmd, opts Options) (*Tracer, error) {
 	argv := append([]string{cmd.Name}, cmd.Args...)
 	var spec string
 	stops := opts.stops()
-	if !opts.NoSeccomp && !stops.IsAll() {
-		// A selection too large for a filter is traced without one.
+	if !opts.NoSeccomp && (opts.Follow || opts.Tree) && !stops.IsAll() {
+		// A selection too large for a filter is traced without one. The
+		// filter needs Follow, as strace's --seccomp-bpf needs -f: the
+		// threads and children the program makes inherit it, and one
+		// left untraced would see its selected calls fail with ENOSYS.
 		spec, _ = ptrace.SeccompFilter(stops)
 	}
 	t, err := newTracer(opts)

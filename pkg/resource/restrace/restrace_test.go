@@ -300,7 +300,7 @@ func TestFilterChoosesOneSocket(t *testing.T) {
 // TestSeccompNeedsHooked: with the seccomp fast path and a selection, the
 // feed's calls must be declared, or Run says so.
 func TestSeccompNeedsHooked(t *testing.T) {
-	tr, err := tracer.Start(context.Background(), tracer.Command("true"), tracer.Options{Trace: filter.NoSyscalls()})
+	tr, err := tracer.Start(context.Background(), tracer.Command("true"), tracer.Options{Follow: true, Trace: filter.NoSyscalls()})
 	if err != nil {
 		t.Fatal(err)
 	}
