@@ -88,6 +88,43 @@ func TestFormats(t *testing.T) {
 	}
 }
 
+// TestHumanNamesDescriptors: with a filter, the human format names
+// descriptors whose making it did not see (from /proc), names the one a
+// call returns plainly, and never with what the number meant before.
+func TestHumanNamesDescriptors(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a", "b"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		args []string
+		want []string // regular expressions, each matching some line
+		not  string   // a regular expression no line may match
+	}{
+		{[]string{"-e", "trace=openat", "cat", "a", "b"},
+			[]string{`^ +open a for reading → fd 3$`, `^ +open b for reading → fd 3$`}, `→ fd 3 \(`},
+		{[]string{"-e", "trace=dup2", "sh", "-c", "exec 5>b; exec 6>&5"},
+			[]string{`^ +duplicate fd 5 \(` + regexp.QuoteMeta(dir) + `/b\) → fd 6$`}, `→ fd \d+ \(`},
+		{[]string{"-e", "trace=write", "sh", "-c", "echo hi"},
+			[]string{`^ +write "hi\\n" to fd 1 \(/dev/null\) → 3 bytes$`}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out := gtrace(t, dir, append([]string{"--format", "human"}, tt.args...)...)
+			for _, re := range tt.want {
+				if !regexp.MustCompile(`(?m)` + re).Match(out) {
+					t.Errorf("no line matches %s in:\n%s", re, tail(out))
+				}
+			}
+			if tt.not != "" && regexp.MustCompile(`(?m)` + tt.not).Match(out) {
+				t.Errorf("a line matches %s in:\n%s", tt.not, tail(out))
+			}
+		})
+	}
+}
+
 // tail is the end of a long output, enough to see what went wrong.
 func tail(out []byte) []byte {
 	const n = 4000
