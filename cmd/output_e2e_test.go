@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/gtrace/gtrace/internal/schematest"
+	"github.com/gtrace/gtrace/pkg/tracer/ebpf"
 )
 
 // gtraceBin is the gtrace binary the end-to-end tests run, built once by
@@ -118,7 +119,7 @@ func TestHumanNamesDescriptors(t *testing.T) {
 					t.Errorf("no line matches %s in:\n%s", re, tail(out))
 				}
 			}
-			if tt.not != "" && regexp.MustCompile(`(?m)` + tt.not).Match(out) {
+			if tt.not != "" && regexp.MustCompile(`(?m)`+tt.not).Match(out) {
 				t.Errorf("a line matches %s in:\n%s", tt.not, tail(out))
 			}
 		})
@@ -147,8 +148,14 @@ func TestGroupFile(t *testing.T) {
 	size := strconv.Itoa(len(data))
 
 	// The reports are whole whatever the trace selects: the calls on
-	// the files stop the program anyway.
-	for _, sel := range [][]string{nil, {"-c", "network"}, {"-e", "trace=none"}} {
+	// the files stop the program anyway (or, with eBPF, are captured).
+	sels := [][]string{nil, {"-c", "network"}, {"-e", "trace=none"}}
+	if err := ebpf.CheckPrivileges(); err == nil {
+		sels = append(sels, []string{"--engine", "ebpf"}, []string{"--engine", "ebpf", "-c", "network"})
+	} else {
+		t.Logf("--group with the eBPF engine not tested: %v", err)
+	}
+	for _, sel := range sels {
 		text := gtrace(t, dir, append(append([]string{"--group", "file"}, sel...), prog...)...)
 		for _, re := range []string{
 			`(?m)^file a\n  opened   by pid \d+ at [0-9:.]+ \(openat, fd 3\)\n(  .*\n)*  bytes    read ` + size + `, written 0\n(  .*\n)*  closed   by pid \d+ at [0-9:.]+ \(close, fd 3\)\n`,

@@ -118,9 +118,11 @@ func newEngine(t *Tracer, opts Options, autoEBPF bool) (engine, error) {
 	}
 	useEBPF := opts.Engine == EngineEBPF || (opts.Engine == EngineAuto && autoEBPF && !opts.Colocate)
 	if useEBPF {
+		// Hooked calls are captured too: hooks observe them.
 		var sel ebpf.Selection
-		if opts.Trace != nil {
-			sel = opts.Trace.Has
+		if stops := opts.stops(); stops != nil {
+			sel = stops.Has
+			t.filtered = stops
 		}
 		e, err := ebpf.New(ebpf.Config{
 			Follow:     follow,

@@ -123,7 +123,7 @@ func newDispatcher(hooks Hooks, trace, filtered *filter.Syscalls) (*dispatcher, 
 			if filtered != nil && !filtered.Has(arch, nr) && len(r.hooks) > 0 {
 				// The seccomp filter, installed before the hooks were
 				// known, never stops the program on this call.
-				return nil, fmt.Errorf("tracer: a hook selects %s, which neither Options.Trace nor Options.Hooked does: with the seccomp fast path the program never stops for it (add it to Options.Hooked or set Options.NoSeccomp)", tbl.Lookup(nr).Name)
+				return nil, fmt.Errorf("tracer: a hook selects %s, which neither Options.Trace nor Options.Hooked does: the seccomp fast path or the eBPF engine never stops or reports it (add it to Options.Hooked, or set Options.NoSeccomp)", tbl.Lookup(nr).Name)
 			}
 			d.calls[i][nr] = r
 		}
@@ -169,7 +169,9 @@ func (h *engineHandler) Handle(ev *event.Event, st *ptrace.Stop) ptrace.Action {
 	if c := ev.Call; c != nil {
 		r := d.route(c.Arch, c.Nr)
 		reported = r.traced
-		if len(r.hooks) > 0 && st != nil && callStopped(ev) {
+		// With the eBPF engine st is nil: hooks observe, and what would
+		// change the call fails with ErrObservesOnly.
+		if len(r.hooks) > 0 && callStopped(ev) {
 			act = d.callHooks(r.hooks, ev, st)
 		}
 	}

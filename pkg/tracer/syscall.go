@@ -67,22 +67,35 @@ func (s *Syscall) Errno() syscall.Errno { return s.Call.Errno }
 
 // SetArg sets argument i (0 to 5) of a call at entry: the kernel runs the
 // call with v.
-func (s *Syscall) SetArg(i int, v uint64) error { return s.st.SetArg(i, v) }
+func (s *Syscall) SetArg(i int, v uint64) error {
+	if s.st == nil {
+		return ErrObservesOnly
+	}
+	return s.st.SetArg(i, v)
+}
 
 // SetReturn makes the call return v. At entry the kernel skips the call
 // altogether; at exit, v replaces its result.
-func (s *Syscall) SetReturn(v int64) error { return s.st.SetReturn(v) }
+func (s *Syscall) SetReturn(v int64) error {
+	if s.st == nil {
+		return ErrObservesOnly
+	}
+	return s.st.SetReturn(v)
+}
 
 // SetErrno makes the call fail with e, as SetReturn does.
-func (s *Syscall) SetErrno(e syscall.Errno) error { return s.st.SetReturn(-int64(e)) }
+func (s *Syscall) SetErrno(e syscall.Errno) error { return s.SetReturn(-int64(e)) }
 
 // Skipped reports whether the call was skipped at entry by SetReturn or
 // SetErrno: at exit, its result is the one chosen then.
-func (s *Syscall) Skipped() bool { return s.st.Skipped() }
+func (s *Syscall) Skipped() bool { return s.st != nil && s.st.Skipped() }
 
 // ReadMemory reads len(p) bytes of the task's memory at addr. It returns
 // fewer, with a nil error, when the range ends in unmapped memory.
 func (s *Syscall) ReadMemory(addr uint64, p []byte) (int, error) {
+	if s.st == nil {
+		return 0, ErrObservesOnly
+	}
 	n, err := s.st.Memory().Read(addr, p)
 	if err != nil {
 		return n, &TraceError{PID: s.TID, Op: "read memory", Err: err}
@@ -94,6 +107,9 @@ func (s *Syscall) ReadMemory(addr uint64, p []byte) (int, error) {
 // included. At entry the kernel sees the new bytes (a path, a buffer to
 // write); at exit the program does (a buffer the kernel filled).
 func (s *Syscall) WriteMemory(addr uint64, p []byte) (int, error) {
+	if s.st == nil {
+		return 0, ErrObservesOnly
+	}
 	return s.st.WriteMemory(addr, p)
 }
 
@@ -105,6 +121,9 @@ const defaultStringMax = 4096
 func (s *Syscall) ReadString(addr uint64, max int) (string, error) {
 	if max <= 0 {
 		max = defaultStringMax
+	}
+	if s.st == nil {
+		return "", ErrObservesOnly
 	}
 	const chunk = 256
 	var buf []byte
@@ -136,16 +155,29 @@ func (s *Syscall) ReadString(addr uint64, max int) (string, error) {
 // call runs afterwards; at exit, its result stands. The injected call is
 // not reported as an event.
 func (s *Syscall) Inject(nr int, args ...uint64) (int64, error) {
+	if s.st == nil {
+		return 0, ErrObservesOnly
+	}
 	return s.st.Inject(nr, args...)
 }
 
 // Signal sends sig to the thread as it resumes from this stop; at entry
-// it arrives once the call has run (strace's inject=...:signal=).
-func (s *Syscall) Signal(sig syscall.Signal) { s.st.Signal(int(sig)) }
+// it arrives once the call has run (strace's inject=...:signal=). The
+// eBPF engine, which does not stop the thread, ignores it.
+func (s *Syscall) Signal(sig syscall.Signal) {
+	if s.st != nil {
+		s.st.Signal(int(sig))
+	}
+}
 
 // Delay holds the thread stopped for d before it resumes from this stop,
-// while other tasks run on (strace's delay_enter and delay_exit).
-func (s *Syscall) Delay(d time.Duration) { s.st.Delay(d) }
+// while other tasks run on (strace's delay_enter and delay_exit). The
+// eBPF engine, which does not stop the thread, ignores it.
+func (s *Syscall) Delay(d time.Duration) {
+	if s.st != nil {
+		s.st.Delay(d)
+	}
+}
 
 // Detach stops tracing this process (all its threads) once the hook
 // returns, as returning Detach does.

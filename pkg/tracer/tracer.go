@@ -104,8 +104,8 @@ type Tracer struct {
 	stdio   *stdio
 	spawned bool
 	// filtered is the set of syscalls a seccomp filter stops the
-	// program for (Options.Trace and Options.Hooked), nil when the
-	// program runs without one.
+	// program for, or the eBPF engine captures (Options.Trace and
+	// Options.Hooked), nil when every call is.
 	filtered *filter.Syscalls
 
 	// begin hands the hooks to the engine's goroutine, which sets disp
@@ -282,12 +282,6 @@ func exitStatus(ws unix.WaitStatus) ExitStatus {
 func (t *Tracer) run(hooks Hooks) error {
 	if !t.started.CompareAndSwap(false, true) {
 		return ErrStarted
-	}
-	if len(hooks.Syscalls) > 0 && t.eng.kind() == EngineEBPF {
-		t.Detach()
-		d, _ := newDispatcher(Hooks{}, nil, nil)
-		t.begin <- d
-		return ErrObservesOnly
 	}
 	d, err := newDispatcher(hooks, t.opts.Trace, t.filtered)
 	if err != nil {
