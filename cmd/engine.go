@@ -51,8 +51,12 @@ func (o *EngineOptions) apply(topts *tracer.Options, attaching, tampering bool) 
 }
 
 // parseSize reads a size in bytes with an optional K, M or G suffix.
-func parseSize(s string) (int, error) {
-	mult := 1
+// maxBufferSize is the largest eBPF ring buffer: sizes are rounded up to
+// a power of two, and the kernel takes them below 4 GiB.
+const maxBufferSize = 2 << 30
+
+func parseSize(in string) (int, error) {
+	s, mult := in, 1
 	switch {
 	case strings.HasSuffix(s, "K"), strings.HasSuffix(s, "k"):
 		mult = 1 << 10
@@ -64,9 +68,11 @@ func parseSize(s string) (int, error) {
 	if mult != 1 {
 		s = s[:len(s)-1]
 	}
+	// The ring buffer's size is a power of two below 4 GiB (its
+	// max_entries is 32 bits), so 2G at most.
 	n, err := strconv.Atoi(s)
-	if err != nil || n <= 0 || n > (4<<30)/mult {
-		return 0, fmt.Errorf("invalid size %q (want a positive number of bytes, with K, M or G, up to 4G)", s)
+	if err != nil || n <= 0 || n > maxBufferSize/mult {
+		return 0, fmt.Errorf("invalid size %q (want a positive number of bytes, with K, M or G, up to 2G)", in)
 	}
 	return n * mult, nil
 }

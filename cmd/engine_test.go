@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -51,9 +52,18 @@ func TestEngineTamperingIsUsageError(t *testing.T) {
 }
 
 func TestParseSize(t *testing.T) {
-	for in, want := range map[string]int{"4096": 4096, "64K": 64 << 10, "16M": 16 << 20, "1g": 1 << 30, "4G": 4 << 30} {
+	for in, want := range map[string]int{"4096": 4096, "64K": 64 << 10, "16M": 16 << 20, "1g": 1 << 30, "2G": 2 << 30} {
 		if got, err := parseSize(in); err != nil || got != want {
 			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	// Above 2G the ring buffer, a power of two, would be 4 GiB, which
+	// the kernel's 32-bit size cannot hold.
+	for _, in := range []string{"3G", "4G", "5G", "2049M", "-1K"} {
+		if got, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) = %d; want an error", in, got)
+		} else if !strings.Contains(err.Error(), strconv.Quote(in)) {
+			t.Errorf("parseSize(%q): %v; want the error to quote the input", in, err)
 		}
 	}
 }

@@ -63,6 +63,8 @@ func TestFlagValueCompletion(t *testing.T) {
 		{[]string{"--group", ""}, []string{"file", "socket", "all"}},
 		{[]string{"-S", ""}, []string{"time", "calls", "errors", "name"}},
 		{[]string{"completion", ""}, []string{"bash", "zsh", "fish", "powershell"}},
+		{[]string{"--engine", ""}, []string{"auto", "ptrace", "ebpf"}},
+		{[]string{"--fd-kind", "file,"}, []string{"file,socket", "file,pipe"}},
 	}
 	for _, tt := range tests {
 		out, err := exec.Command(gtraceBin, append([]string{"__complete"}, tt.args...)...).Output()

@@ -12,8 +12,10 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/gtrace/gtrace/pkg/categories"
+	"github.com/gtrace/gtrace/pkg/filter"
 	"github.com/gtrace/gtrace/pkg/format"
 	"github.com/gtrace/gtrace/pkg/resource"
+	"github.com/gtrace/gtrace/pkg/tracer"
 )
 
 // Formats are --format's values; the first is the default.
@@ -167,20 +169,37 @@ func registerCompletions(c *cobra.Command) {
 			_ = c.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 		}
 	}
+	if c.Flags().Lookup("engine") != nil {
+		_ = c.RegisterFlagCompletionFunc("engine", cobra.FixedCompletions(tracer.EngineNames(), cobra.ShellCompDirectiveNoFileComp))
+	}
 	if f := c.Flags().ShorthandLookup("c"); f != nil {
 		_ = c.RegisterFlagCompletionFunc(f.Name, completeCategories)
+	}
+	if c.Flags().Lookup("fd-kind") != nil {
+		_ = c.RegisterFlagCompletionFunc("fd-kind", completeFDKinds)
 	}
 }
 
 // completeCategories completes a comma-separated category list: the
 // names (pkg/categories) after whatever the word already holds.
 func completeCategories(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	return completeList(categories.Names(), toComplete)
+}
+
+// completeFDKinds completes --fd-kind's comma-separated kinds.
+func completeFDKinds(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	return completeList(filter.FDKindNames(), toComplete)
+}
+
+// completeList completes the last word of a comma-separated list with
+// names, keeping the words before it.
+func completeList(names []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	prefix := ""
 	if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
 		prefix = toComplete[:i+1]
 	}
-	var out []string
-	for _, name := range categories.Names() {
+	out := make([]string, 0, len(names))
+	for _, name := range names {
 		out = append(out, prefix+name)
 	}
 	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace

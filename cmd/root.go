@@ -56,6 +56,41 @@ type Options struct {
 	Command []string
 }
 
+// strictCompletion makes cobra's completion command fail, rather than
+// print its help, when no shell or an unknown one is named.
+func strictCompletion(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	comp, _, err := root.Find([]string{"completion"})
+	if err != nil || comp == root {
+		return
+	}
+	comp.Args = func(_ *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usagef("completion: unknown shell %q (want bash, zsh, fish or powershell)", args[0])
+		}
+		return nil
+	}
+	comp.RunE = func(*cobra.Command, []string) error {
+		return usagef("completion: name a shell: bash, zsh, fish or powershell")
+	}
+}
+
+// plainFlagError says what is wrong with a flag's value without the Go
+// parser's words: pflag's `invalid argument "abc" for "-s" flag:
+// strconv.ParseInt: parsing "abc": invalid syntax` ends ": not a number".
+func plainFlagError(err error) error {
+	msg := err.Error()
+	i := strings.Index(msg, ": strconv.Parse")
+	if i < 0 {
+		return err
+	}
+	why := "not a number"
+	if strings.HasSuffix(msg, "value out of range") {
+		why = "out of range"
+	}
+	return errors.New(msg[:i] + ": " + why)
+}
+
 // usageError marks a mistake on the command line: exit status 2.
 type usageError struct{ err error }
 
@@ -118,7 +153,7 @@ running processes it attaches to, and prints them as strace does.`,
 		},
 	}
 	c.Flags().SetInterspersed(false)
-	c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{plainFlagError(err)} })
 	f := c.Flags()
 	f.CountVarP(&opts.Follow, "follow-forks", "f", "trace child processes and threads as they are created (-ff: one output file per task with -o)")
 	f.BoolVar(&opts.SeparateFiles, "ff", false, "with -o FILE, write each task's trace to FILE.PID")
@@ -144,6 +179,7 @@ running processes it attaches to, and prints them as strace does.`,
 	opts.Engine.addFlags(f)
 	addOutputFlags(f, &opts.Out)
 	c.AddCommand(newGenerateCmd())
+	strictCompletion(c)
 	registerCompletions(c)
 	return c, opts
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -85,5 +86,34 @@ func TestMainExitCodes(t *testing.T) {
 	}
 	if code := Main([]string{"-p", "0"}); code != 2 {
 		t.Errorf("-p 0: exit %d, want 2", code)
+	}
+}
+
+// Usage mistakes end with exit status 2 and a first line that says what
+// is wrong in gtrace's words (then strace's "Try ... --help" line).
+func TestUsageErrorLines(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-s", "abc", "true"}, `gtrace: invalid argument "abc" for "-s, --string-limit" flag: not a number`},
+		{[]string{"-s", "99999999999999999999", "true"}, `gtrace: invalid argument "99999999999999999999" for "-s, --string-limit" flag: out of range`},
+		{[]string{"completion"}, "gtrace: completion: name a shell: bash, zsh, fish or powershell"},
+		{[]string{"completion", "foo"}, `gtrace: completion: unknown shell "foo" (want bash, zsh, fish or powershell)`},
+		{[]string{"--engine=ebpf", "--ebpf-buffer", "3G", "true"}, `gtrace: --ebpf-buffer: invalid size "3G" (want a positive number of bytes, with K, M or G, up to 2G)`},
+	}
+	for _, tt := range tests {
+		var stderr bytes.Buffer
+		cmd := exec.Command(gtraceBin, tt.args...)
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+			t.Errorf("gtrace %v: %v, want exit status 2", tt.args, err)
+		}
+		lines := strings.Split(stderr.String(), "\n")
+		if lines[0] != tt.want || !strings.HasPrefix(lines[1], "Try 'gtrace --help'") {
+			t.Errorf("gtrace %v printed\n%s\nwant first line\n%s", tt.args, stderr.String(), tt.want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gtrace/gtrace/pkg/categories"
@@ -35,6 +36,9 @@ var kindNames = [numKinds]string{
 }
 
 func (k FDKind) String() string { return kindNames[k] }
+
+// FDKindNames returns the kinds --fd-kind takes, in order.
+func FDKindNames() []string { return slices.Clone(kindNames[KindFile:]) }
 
 var anonKinds = map[string]FDKind{
 	"[eventfd]": KindEventfd, "[eventpoll]": KindEpoll, "[timerfd]": KindTimerfd,

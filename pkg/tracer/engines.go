@@ -3,6 +3,7 @@ package tracer
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"golang.org/x/sys/unix"
 
@@ -38,6 +39,9 @@ func (e Engine) String() string {
 	}
 	return "unknown"
 }
+
+// EngineNames returns the names ParseEngine reads.
+func EngineNames() []string { return slices.Clone(engineNames[:]) }
 
 // ParseEngine reads an engine name: auto, ptrace or ebpf.
 func ParseEngine(s string) (Engine, error) {
