@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/gtrace/gtrace/pkg/tracer"
+	"github.com/gtrace/gtrace/pkg/tracer/ebpf"
 )
 
 // EngineOptions choose the tracing engine and its settings.
@@ -81,6 +82,6 @@ func parseSize(in string) (int, error) {
 // any: the trace said where, this says how many in all.
 func reportLost(ios *IOStreams, t *tracer.Tracer) {
 	if n := t.Lost(); n > 0 {
-		fmt.Fprintf(ios.ErrOut, "gtrace: %d events lost: the eBPF ring buffer was full (a larger --ebpf-buffer helps)\n", n)
+		fmt.Fprintf(ios.ErrOut, "gtrace: %s: the eBPF ring buffer was full (a larger --ebpf-buffer helps)\n", ebpf.LostEvents(uint64(n)))
 	}
 }

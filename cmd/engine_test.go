@@ -99,8 +99,8 @@ func TestLostEventsReported(t *testing.T) {
 	}
 	trace := errOut.String()
 	last := trace[strings.LastIndex(strings.TrimSuffix(trace, "\n"), "\n")+1:]
-	if !strings.Contains(trace, "events lost: the ring buffer was full ]") ||
-		!strings.HasPrefix(last, "gtrace: ") || !strings.Contains(last, " events lost: the eBPF ring buffer was full") {
+	if !strings.Contains(trace, " lost: the ring buffer was full ]") ||
+		!strings.HasPrefix(last, "gtrace: ") || !strings.Contains(last, " lost: the eBPF ring buffer was full") {
 		t.Errorf("no report of lost events; the trace ends:\n%s", trace[max(0, len(trace)-400):])
 	}
 }

@@ -348,3 +348,33 @@ func TestOutputFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestHumanMessagesInOrder: on standard error, where the human trace is
+// buffered, "Process N attached" comes after the lines written before it
+// (the parent's calls) and before the child's first line.
+func TestHumanMessagesInOrder(t *testing.T) {
+	cmd := exec.Command(gtraceBin, "-f", "--format", "human", "sh", "-c", "cat /dev/null; true")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("gtrace: %v\n%s", err, stderr.Bytes())
+	}
+	lines := strings.Split(stderr.String(), "\n")
+	attached := regexp.MustCompile(`^gtrace: Process (\d+) attached$`)
+	for i, line := range lines {
+		m := attached.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		if i == 0 || strings.HasPrefix(lines[i-1], "[pid") {
+			t.Errorf("line %d, %q, does not follow the parent's unprefixed lines:\n%s", i, line, tail(stderr.Bytes()))
+		}
+		for _, before := range lines[:i] {
+			if strings.HasPrefix(before, "[pid "+strings.Repeat(" ", max(0, 5-len(m[1])))+m[1]+"]") {
+				t.Errorf("the child's line %q comes before %q", before, line)
+			}
+		}
+		return
+	}
+	t.Errorf("no attach message in:\n%s", tail(stderr.Bytes()))
+}

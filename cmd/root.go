@@ -303,7 +303,7 @@ func run(ctx context.Context, opts *Options) error {
 		// strace's -o FILE implies -q for a program it starts.
 		quiet = 1
 	}
-	msgs := &messages{io: opts.IO, fm: fm, quiet: quiet, attached: len(pids) > 0}
+	msgs := &messages{io: opts.IO, fm: fm, quiet: quiet, attached: len(pids) > 0, shared: opts.Output == ""}
 	if !opts.Out.textMessages() {
 		msgs.quiet = 2
 	}
@@ -378,6 +378,9 @@ type messages struct {
 	// atLineEnd defers a message while the trace, on the same stream,
 	// has a half-written line.
 	atLineEnd func(func())
+	// shared: the trace goes to standard error too, so what it has
+	// buffered is written before a message, in the order it happened.
+	shared bool
 }
 
 // lineAware is a formatter that can hold messages until a line ends.
@@ -409,6 +412,9 @@ func (m *messages) say(format string, args ...any) {
 	if m.atLineEnd != nil {
 		m.atLineEnd(func() { _, _ = io.WriteString(m.io.ErrOut, msg) })
 		return
+	}
+	if m.shared {
+		_ = m.fm.Flush()
 	}
 	_, _ = io.WriteString(m.io.ErrOut, msg)
 }

@@ -122,7 +122,7 @@ func TestLostEvents(t *testing.T) {
 	if lost == 0 {
 		t.Error("a 4 KiB ring buffer lost nothing under a storm of writes")
 	}
-	if len(rec.notes) == 0 || !strings.Contains(rec.notes[0], "events lost") {
+	if len(rec.notes) == 0 || !strings.Contains(rec.notes[0], " lost: the ring buffer was full") {
 		t.Errorf("the trace does not say events were lost: notices %q", rec.notes)
 	}
 	if writes == 0 || writes >= calls {
@@ -232,5 +232,13 @@ func TestReaderPriorityRestored(t *testing.T) {
 	restore()
 	if got := niceOf(); got != 3 {
 		t.Errorf("after Run, nice = %d, want 3 as before", got)
+	}
+}
+
+func TestLostEventsWording(t *testing.T) {
+	for n, want := range map[uint64]string{0: "0 events lost", 1: "1 event lost", 12: "12 events lost"} {
+		if got := LostEvents(n); got != want {
+			t.Errorf("LostEvents(%d) = %q, want %q", n, got, want)
+		}
 	}
 }

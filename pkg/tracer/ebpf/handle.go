@@ -55,7 +55,16 @@ func (e *Engine) noteLost(pid, tid int, lost uint32) {
 	}
 	e.seenLost = lost
 	e.emit(event.Event{Kind: event.KindNotice, Time: time.Now(), PID: pid, TID: tid,
-		Text: "[ gtrace: " + strconv.FormatUint(uint64(n), 10) + " events lost: the ring buffer was full ]"})
+		Text: "[ gtrace: " + LostEvents(uint64(n)) + ": the ring buffer was full ]"})
+}
+
+// LostEvents says how many events were lost: "1 event lost", "3 events
+// lost".
+func LostEvents(n uint64) string {
+	if n == 1 {
+		return "1 event lost"
+	}
+	return strconv.FormatUint(n, 10) + " events lost"
 }
 
 // time converts a record's CLOCK_MONOTONIC stamp to wall-clock time.
