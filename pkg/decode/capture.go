@@ -119,6 +119,9 @@ func init() {
 		{FmtSigsetOut, Capture{CaptureBuffer, sigsetMax}},
 		{FmtSigaction, Capture{CaptureStruct, sigactionSize}},
 		{FmtSigactionOut, Capture{CaptureStruct, sigactionSize}},
+		{FmtSockaddr, Capture{CaptureBuffer, sockaddrMax}},
+		{FmtSockaddrOut, Capture{CaptureStruct, sockaddrMax}},
+		{FmtSocklenInout, Capture{CaptureStruct, 4}},
 	} {
 		fc.f.Capture = fc.c
 	}

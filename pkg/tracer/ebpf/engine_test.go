@@ -242,3 +242,28 @@ func TestLostEventsWording(t *testing.T) {
 		}
 	}
 }
+
+// The socket addresses a program passes in (bind, connect, sendto) are
+// captured and decoded as ptrace decodes them, not left as addresses.
+func TestSockaddrsCaptured(t *testing.T) {
+	requirePrivileges(t)
+	prog := testprog.Build(t, filepath.Join("..", "testdata", "sockaddrs.c"))
+	got := map[string]string{}
+	rec := &recorder{onCall: func(c *event.Call) {
+		switch c.Name {
+		case "bind", "connect", "sendto":
+			var b []byte
+			for i := range c.Args {
+				b = c.Args[i].Val.AppendStrace(append(b, ", "...), &event.Style{})
+			}
+			got[c.Name] = string(b)
+		}
+	}}
+	trace(t, Config{Handler: rec}, prog)
+	for name, port := range map[string]string{"bind": "0", "connect": "1", "sendto": "9"} {
+		want := "{sa_family=AF_INET, sin_port=htons(" + port + "), sin_addr=inet_addr(\"127.0.0.1\")}"
+		if !strings.Contains(got[name], want) {
+			t.Errorf("%s's arguments %q, want %s among them", name, got[name], want)
+		}
+	}
+}
