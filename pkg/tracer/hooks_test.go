@@ -778,3 +778,23 @@ func TestHookedCallsStopUnderSeccomp(t *testing.T) {
 		t.Error("the program printed nothing")
 	}
 }
+
+// A syscall hook that returns Stop ends the trace there: the hook is not
+// called again, and the program (children included) runs on untraced to
+// its normal end.
+func TestHookStopDetachesAll(t *testing.T) {
+	calls := 0
+	hooks := on(func(s *tracer.Syscall) tracer.Action {
+		calls++
+		return tracer.Stop
+	}, "getppid")
+	cmd := tracer.Command("sh", "-c", "for i in 1 2 3; do cat /dev/null; done; echo ran on")
+	out, status := run(t, cmd, tracer.Options{Follow: true}, hooks)
+	// sh calls getppid at start: the trace ends at its entry.
+	if calls != 1 {
+		t.Errorf("the hook was called %d times, want once", calls)
+	}
+	if out != "ran on\n" || status.Code != 0 {
+		t.Errorf("the program printed %q and exited %+v; want it to run on to its end", out, status)
+	}
+}
