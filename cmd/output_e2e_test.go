@@ -378,3 +378,20 @@ func TestHumanMessagesInOrder(t *testing.T) {
 	}
 	t.Errorf("no attach message in:\n%s", tail(stderr.Bytes()))
 }
+
+// TestHumanSeverity: a prlimit64 that only reads a limit is not marked;
+// one that sets a limit is (" ! ").
+func TestHumanSeverity(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("bash is not installed")
+	}
+	out := gtrace(t, t.TempDir(), "--format", "human", "-e", "trace=prlimit64", "bash", "-c", "ulimit -n; ulimit -n 512")
+	for _, re := range []string{
+		`(?m)^   call prlimit64\(0, RLIMIT_NOFILE, NULL, \{.*\}\) → ok$`,
+		`(?m)^ ! call prlimit64\(0, RLIMIT_NOFILE, \{rlim_cur=512, rlim_max=512\}, NULL\) → ok$`,
+	} {
+		if !regexp.MustCompile(re).Match(out) {
+			t.Errorf("no line matches %s in:\n%s", re, tail(out))
+		}
+	}
+}

@@ -57,8 +57,11 @@ func severityOf(c *event.Call) Severity {
 	if c.Failed() && s < Warning {
 		s = Warning
 	}
-	if c.Name == "kill" && c.Raw[1] == 0 {
+	switch {
+	case c.Name == "kill" && c.Raw[1] == 0:
 		s = Info // kill(pid, 0) only asks whether pid exists
+	case c.Name == "prlimit64" && c.Raw[2] == 0 && !c.Failed():
+		s = Info // no new limit: it only reads one
 	}
 	return s
 }
