@@ -358,3 +358,20 @@ func TestNetworkCategoryMatchesStraceOnPython(t *testing.T) {
 		t.Errorf("gtrace -f -c network shows\n\t%v\nstrace -f -e trace=%%network shows\n\t%v", got, want)
 	}
 }
+
+// A program killed by a signal: -qq keeps "+++ killed by", -e signal=
+// shows it only for the signals it selects, as strace does.
+func TestKilledByMatchesStrace(t *testing.T) {
+	needStrace(t)
+	prog := []string{"sh", "-c", "kill -USR1 $$"}
+	for _, flags := range [][]string{
+		{"-qq"}, {"-e", "signal=none"}, {"-e", "signal=USR2"}, {"-e", "signal=USR1"}, {"-qq", "-e", "signal=!USR1"},
+	} {
+		flags = append([]string{"-e", "trace=none"}, flags...)
+		want := outline(runStrace(t, flags, prog...))
+		got := outline(traceGtrace(t, flags, prog...))
+		if !slices.Equal(got, want) {
+			t.Errorf("gtrace %v shows\n\t%s\nstrace shows\n\t%s", flags, strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
+		}
+	}
+}

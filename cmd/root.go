@@ -243,6 +243,9 @@ func run(ctx context.Context, opts *Options) error {
 		HideExits: opts.Quiet > 1,
 		Time:      format.TimeOptions{Stamps: opts.Timestamps, Relative: opts.Relative, Durations: opts.Durations},
 	}
+	if sel.filter.Signals != nil {
+		sopts.ShowKilledBy = sel.filter.Signals.Has
+	}
 	switch {
 	case opts.Output != "" && opts.Follow > 0:
 		sopts.Prefix = format.PrefixAlways

@@ -31,8 +31,12 @@ type StraceOptions struct {
 	Prefix PIDPrefix
 	// Numbers prints each syscall's number before its name (-n).
 	Numbers bool
-	// HideExits leaves out the "+++ exited with N +++" lines (-qq).
+	// HideExits leaves out the "+++ exited with N +++" lines (-qq);
+	// "+++ killed by SIG... +++" stays, as in strace.
 	HideExits bool
+	// ShowKilledBy, when set, keeps "+++ killed by SIG... +++" only for
+	// the signals it accepts (-e signal=), as strace does.
+	ShowKilledBy func(signo int) bool
 	// Time prints timestamps (-t, -tt, -ttt, -r) and durations (-T).
 	Time TimeOptions
 	// Color, when set, colours the output; nil prints strace's bytes.
@@ -128,7 +132,7 @@ func (f *Strace) Write(ev *event.Event) error {
 		f.line = append(b, '\n')
 		f.putBytes(f.line)
 	case event.KindExit:
-		if !f.opts.HideExits {
+		if f.showsExit(ev.Exit) {
 			f.interrupt(0)
 			f.startLine(ev)
 			f.line = f.appendNumber(f.line[:0], ev.Nr)
@@ -339,6 +343,14 @@ func (f *Strace) exit(ev *event.Event) {
 	f.line = b
 	f.putBytes(b)
 	f.lineEnded()
+}
+
+// showsExit tells whether x gets its "+++ ... +++" line.
+func (f *Strace) showsExit(x *event.ExitStatus) bool {
+	if !x.Signaled {
+		return !f.opts.HideExits
+	}
+	return f.opts.ShowKilledBy == nil || f.opts.ShowKilledBy(x.Signo)
 }
 
 func (f *Strace) exitStatus(x *event.ExitStatus) {
