@@ -204,7 +204,8 @@ func TestSignalsDetachSpawned(t *testing.T) {
 	}
 }
 
-// TestAttachSeveral: -p takes repeated flags and comma lists.
+// TestAttachSeveral: -p takes repeated flags and comma lists; a process
+// named twice is traced once, as strace does.
 func TestAttachSeveral(t *testing.T) {
 	gtrace := difftest.Gtrace(t)
 	var pids []string
@@ -217,7 +218,7 @@ func TestAttachSeveral(t *testing.T) {
 		defer func() { _ = c.Process.Kill(); _ = c.Wait() }()
 		pids = append(pids, strconv.Itoa(c.Process.Pid))
 	}
-	cmd := exec.Command(gtrace, "-p", pids[0]+","+pids[1], "-p", pids[2])
+	cmd := exec.Command(gtrace, "-p", pids[0]+","+pids[1]+","+pids[0], "-p", pids[2], "-p", pids[1])
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -235,8 +236,8 @@ func TestAttachSeveral(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, stderr.String())
 	}
 	for _, pid := range pids {
-		if !strings.Contains(stderr.String(), "Process "+pid+" detached") {
-			t.Errorf("no detach message for %s:\n%s", pid, stderr.String())
+		if strings.Count(stderr.String(), "Process "+pid+" attached") != 1 || strings.Count(stderr.String(), "Process "+pid+" detached") != 1 {
+			t.Errorf("want one attach and one detach message for %s:\n%s", pid, stderr.String())
 		}
 	}
 }

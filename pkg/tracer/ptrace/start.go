@@ -116,12 +116,19 @@ func (e *Engine) Attach(pid int) error {
 	if pid == os.Getpid() {
 		return &TraceError{PID: pid, Op: "attach", Err: ErrSelf}
 	}
+	if e.tasks[pid] != nil {
+		// Named twice, or a thread of a process attached already: it
+		// is traced, as strace traces it once.
+		return nil
+	}
 	if err := checkAttachable(pid); err != nil {
 		return err
 	}
 	if err := e.colo.pinEngine(); err != nil {
 		return err
 	}
+	// pid may name any thread of its process: all of them are traced.
+	tgid := tgidOf(pid)
 	// Threads may appear while we attach: list until no new one shows up.
 	for round := 0; ; round++ {
 		tids, err := procfs.Threads(pid)
@@ -137,16 +144,16 @@ func (e *Engine) Attach(pid int) error {
 				if tid != pid && err == unix.ESRCH {
 					continue // the thread exited meanwhile
 				}
-				e.undoAttach(pid)
+				e.undoAttach(tgid)
 				return &TraceError{PID: pid, Op: "attach", Err: classify(tid, err), Hint: hint(err)}
 			}
-			e.colo.pinAttached(tid, pid)
-			t := e.addTask(tid, pid)
+			e.colo.pinAttached(tid, tgid)
+			t := e.addTask(tid, tgid)
 			t.attached = true
 			t.attachStop = true
 			added++
 			if err := interrupt(tid); err != nil && err != unix.ESRCH {
-				e.undoAttach(pid)
+				e.undoAttach(tgid)
 				return &TraceError{PID: pid, Op: "attach", Err: err}
 			}
 		}
