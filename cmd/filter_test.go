@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // These tests trace real programs with gtrace (in-process, through
@@ -373,5 +374,27 @@ func TestKilledByMatchesStrace(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("gtrace %v shows\n\t%s\nstrace shows\n\t%s", flags, strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
 		}
+	}
+}
+
+// A time at the epoch (a file touched to 0) prints no date comment, as
+// in strace; other times do.
+func TestEpochTimeMatchesStrace(t *testing.T) {
+	needStrace(t)
+	if _, err := exec.LookPath("stat"); err != nil {
+		t.Skip("stat is not installed")
+	}
+	file := filepath.Join(t.TempDir(), "epoch")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(file, time.Unix(0, 0), time.Unix(0, 0)); err != nil {
+		t.Fatal(err)
+	}
+	flags := []string{"-v", "-e", "trace=statx"}
+	want := strings.TrimSpace(runStrace(t, flags, "stat", "--printf=", file))
+	got := strings.TrimSpace(traceGtrace(t, flags, "stat", "--printf=", file))
+	if got != want || !strings.Contains(got, "stx_mtime={tv_sec=0, tv_nsec=0},") {
+		t.Errorf("gtrace:\n%s\nstrace:\n%s", got, want)
 	}
 }

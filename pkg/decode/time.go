@@ -122,8 +122,12 @@ func timevalVal(sec, usec int64) event.Value {
 
 // dated adds to v the comment strace prints after a point in time: its
 // date, with digits digits of the fraction frac when frac is not zero.
+// The epoch itself, a time never set (statx's stx_btime on a filesystem
+// without one), gets none, as in strace.
 func dated(v event.Value, sec, frac int64, digits int) event.Value {
-	v.Comment = isoTime(sec, frac, digits)
+	if sec != 0 || frac != 0 {
+		v.Comment = isoTime(sec, frac, digits)
+	}
 	return v
 }
 
