@@ -219,13 +219,6 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 			}
 			return 0, err
 		}
-		if batchOn {
-			drain(pid, ws)
-			for _, r := range batch {
-				e.dispatch(r.pid, r.ws)
-			}
-			continue
-		}
 		e.dispatch(pid, ws)
 	}
 	e.cfg.Handler.Idle()
