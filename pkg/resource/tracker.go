@@ -93,11 +93,21 @@ func (t *Tracker) Name(tid, fd int) *Resource {
 	if !ok {
 		pid = tid
 	}
-	path := t.opts.Resolver.FDPath(pid, fd)
-	if path == "" {
-		return nil
+	if r := t.inherited(pid, fd); r.Path != "" {
+		return r
 	}
-	return &Resource{Kind: kindOfLink(path), Path: path, Inherited: true}
+	return nil
+}
+
+// inherited is a descriptor of process pid the tracker did not see made,
+// as far as the Resolver's /proc link tells: its path and kind.
+func (t *Tracker) inherited(pid, fd int) *Resource {
+	r := &Resource{Kind: File, Inherited: true}
+	if res := t.opts.Resolver; res != nil {
+		r.Path = res.FDPath(pid, fd)
+		r.Kind = kindOfLink(r.Path)
+	}
+	return r
 }
 
 // Open returns the resources still open, in order of creation.
@@ -322,13 +332,9 @@ func (x *ctx) resource(fd int) *Resource {
 	if !x.ok() || fd < 0 {
 		return nil
 	}
-	r := &Resource{Kind: File, Inherited: true}
-	if res := x.t.opts.Resolver; res != nil {
-		r.Path = res.FDPath(x.ev.PID, fd)
-		r.Kind = kindOfLink(r.Path)
-		if r.Kind == Socket {
-			r.Local, r.Remote, _ = res.Endpoints(x.ev.PID, fd)
-		}
+	r := x.t.inherited(x.ev.PID, fd)
+	if r.Kind == Socket {
+		r.Local, r.Remote, _ = x.t.opts.Resolver.Endpoints(x.ev.PID, fd)
 	}
 	x.register(r, fd, false, OpOpen)
 	return r
