@@ -65,7 +65,7 @@ type Options struct {
 	// It changes the tasks' CPU affinity: a started program keeps it
 	// (its threads share one CPU), attached processes get theirs back
 	// when detached. With EngineAuto it chooses ptrace; EngineEBPF,
-	// which never stops a task, rejects it (CheckEngine).
+	// which never stops a task, rejects it (ErrColocateNeedsPtrace).
 	Colocate bool
 }
 
