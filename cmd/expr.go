@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/filter"
 	"github.com/gtrace/gtrace/pkg/tamper"
 )
@@ -23,6 +24,11 @@ type selection struct {
 	// where their warnings go.
 	inject []tamper.Rule
 	warn   io.Writer
+	// dumpReads and dumpWrites are -e read='s and -e write='s
+	// descriptors, nil when not given.
+	dumpReads, dumpWrites *filter.FDSet
+	// raw is -e raw='s set of calls shown undecoded, nil when not given.
+	raw *filter.Syscalls
 }
 
 // parseSelection reads the selecting flags of opts. Paths -P resolved to
@@ -98,6 +104,12 @@ func (s *selection) qualify(expr string) error {
 		s.filter.FDs, err = filter.ParseFDs(value)
 	case "inject", "fault":
 		return s.addInject(value, qualifier == "fault")
+	case "raw", "x":
+		s.raw, err = filter.ParseTrace(value)
+	case "read", "reads", "r":
+		s.dumpReads, err = filter.ParseFDs(value)
+	case "write", "writes", "w":
+		s.dumpWrites, err = filter.ParseFDs(value)
 	default:
 		return usagef("-e %s: not supported by gtrace", qualifier)
 	}
@@ -137,14 +149,29 @@ var canonicalQualifier = map[string]string{
 	"status":    "status",
 	"trace-fds": "trace-fds", "trace-fd": "trace-fds", "fd": "trace-fds", "fds": "trace-fds",
 	"inject": "inject", "fault": "fault",
+	"read": "read", "reads": "read", "r": "read", "raw": "raw", "x": "raw",
+	"write": "write", "writes": "write", "w": "write",
 }
 
 // straceQualifiers are the qualifiers strace knows that gtrace does not
 // (yet): named, so that their use is an error rather than a syscall name.
 var straceQualifiers = []string{
-	"abbrev", "a", "verbose", "v", "raw", "x", "read", "reads", "r", "write", "writes", "w",
+	"abbrev", "a", "verbose", "v",
 	"quiet", "silent", "silence", "q", "kvm", "decode-fd", "decode-fds",
 	"decode-pid", "decode-pids", "secontext",
+}
+
+// decodeOptions adds the selection's raw calls and dumps to o.
+func (s *selection) decodeOptions(o *decode.Options) {
+	if s.raw != nil {
+		o.Raw = s.raw
+	}
+	if s.dumpReads != nil {
+		o.DumpReads = s.dumpReads
+	}
+	if s.dumpWrites != nil {
+		o.DumpWrites = s.dumpWrites
+	}
 }
 
 func isQualifier(name string) bool {

@@ -257,6 +257,7 @@ func run(ctx context.Context, opts *Options) error {
 	topts.Follow = opts.Follow > 0 || separate
 	topts.Decode = decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths, Xlat: style.Xlat,
 		NamesOnly: printsNoArguments(opts, sel)}
+	sel.decodeOptions(&topts.Decode)
 	topts.Trace = sel.syscalls()
 	topts.NoSeccomp = !opts.Seccomp
 	// --group's reports need every call on their resources, whatever -e

@@ -44,14 +44,23 @@ type program struct {
 // about.
 var netCalls = regexp.MustCompile(`^(socket|socketpair|bind|connect|listen|accept4?|getsockname|getpeername|send|recv|sendto|recvfrom|sendmsg|recvmsg|sendmmsg|recvmmsg|setsockopt|getsockopt|shutdown|poll|ppoll|select|pselect6|epoll_\w+|ioctl)\(`)
 
+// dumpCalls are the calls that read and write data, and the lines of
+// their dumps.
+var dumpCalls = regexp.MustCompile(`^((p?(read|write)v?2?|pread64|pwrite64|sendto|recvfrom|sendm?msg|recvm?msg|mq_timed(send|receive)|vmsplice)\(| [|*=] )`)
+
 var programs = []program{
-	{src: "inet.c", flags: [][]string{nil, {"-yy"}, {"-v"}, {"-xx"}, {"-s", "2"}, {"-X", "raw"}, {"-X", "verbose"}}, scope: netCalls, min: 1},
+	{src: "inet.c", flags: [][]string{nil, {"-yy"}, {"-v"}, {"-xx"}, {"-s", "2"}, {"-X", "raw"}, {"-X", "verbose"}, {"-e", "raw=all"}, {"-e", "raw=!connect,bind"}}, scope: netCalls, min: 1},
 	{src: "unix.c", args: func(dir string) []string {
 		return []string{filepath.Join(dir, "sock"), "gtrace-stracediff-" + filepath.Base(dir)}
 	}, flags: [][]string{nil, {"-yy"}, {"-xx"}, {"-v", "-yy"}}, scope: netCalls, min: 1},
 	{src: "poll.c", flags: [][]string{nil, {"-y"}}, scope: netCalls, min: 1},
-	{src: "ioctl.c", flags: [][]string{nil, {"-v"}, {"-yy"}, {"-X", "verbose"}}, scope: netCalls, min: 1},
+	{src: "ioctl.c", flags: [][]string{nil, {"-v"}, {"-yy"}, {"-X", "verbose"}, {"-e", "raw=ioctl"}}, scope: netCalls, min: 1},
 	{src: "sockioctl.c", flags: [][]string{nil, {"-xx"}}, scope: netCalls, min: 1},
+	// -e read= and -e write=: the data of every call strace dumps, and
+	// the calls it does not.
+	{src: "dumpio.c", args: func(dir string) []string { return []string{filepath.Join(dir, "file")} },
+		flags: [][]string{{"-e", "read=all", "-e", "write=all"}, {"-e", "read=21,22", "-e", "write=!21"}, {"-e", "write=20,24,27", "-e", "read=none"}, {"-e", "raw=all", "-e", "read=all"}},
+		scope: dumpCalls, min: 1},
 	// i386: a 32-bit program without libc, all of whose calls count, and
 	// a 64-bit one making int $0x80 calls.
 	{src: "compat32.c", cflags: []string{"-m32", "-O1", "-nostdlib", "-static", "-ffreestanding", "-fno-pic", "-fno-stack-protector"}, flags: [][]string{nil}, min: 0.9},

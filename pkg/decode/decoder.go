@@ -59,7 +59,21 @@ type Options struct {
 	// their name, registers and result, which is all an output that
 	// prints no arguments needs (strace -c's table).
 	NamesOnly bool
+	// Raw selects the calls shown undecoded (-e raw=): each argument
+	// and the result as a number in hex.
+	Raw CallSet
+	// DumpReads and DumpWrites select the descriptors whose data read
+	// or written is dumped in full (-e read=, -e write=; dump.go).
+	DumpReads, DumpWrites FDSet
 }
+
+// CallSet selects syscalls (filter.Syscalls is one).
+type CallSet interface {
+	Has(arch event.Arch, nr int) bool
+}
+
+// raw reports whether c is shown undecoded.
+func (d *Decoder) raw(c *event.Call) bool { return d.Opts.Raw != nil && d.Opts.Raw.Has(c.Arch, c.Nr) }
 
 // DefaultStrSize is strace's default -s.
 const DefaultStrSize = 32
@@ -135,6 +149,7 @@ func (d *Decoder) Entry(c *event.Call, sc *Syscall, args *[6]uint64, mem Memory,
 	c.Cats = sc.Cats
 	c.Phase = event.Entered
 	c.Raw = *args
+	c.Dumps = nil
 	if d.Opts.NamesOnly {
 		c.Args = c.Args[:0]
 		return
@@ -143,6 +158,10 @@ func (d *Decoder) Entry(c *event.Call, sc *Syscall, args *[6]uint64, mem Memory,
 	*x = ctx{d: d, call: c, sc: sc, mem: mem, pid: pid, prev: prev}
 	defer putCtx(x)
 	defer x.rescue()
+	if d.raw(c) {
+		x.rawArgs()
+		return
+	}
 	x.entry()
 }
 
@@ -165,13 +184,25 @@ func (x *ctx) rescue() {
 	if recover() == nil {
 		return
 	}
+	x.rawArgs()
+	if x.exit {
+		x.call.RetVal, x.call.RetAux = event.Int(x.call.Ret), event.Value{}
+	}
+}
+
+// rawArgs shows the arguments as their registers, in hex: as many as
+// strace counts.
+func (x *ctx) rawArgs() {
 	c := x.call
 	c.Args = c.Args[:0]
-	for i := range x.sc.Args {
-		c.Args = append(c.Args, event.Arg{Name: x.sc.Args[i].Name, Format: "hex", Raw: c.Raw[i], Val: event.Hex(x.word(c.Raw[i]))})
+	n := len(x.sc.Args)
+	if c.Arch.WordSize() == 8 && (x.sc.Name == "preadv" || x.sc.Name == "pwritev") {
+		// strace's 64-bit tables count their offset as one argument,
+		// not the kernel's pos_l and pos_h (but preadv2's as two).
+		n = 4
 	}
-	if x.exit {
-		c.RetVal, c.RetAux = event.Int(c.Ret), event.Value{}
+	for i := range min(n, len(x.sc.Args)) {
+		c.Args = append(c.Args, event.Arg{Name: x.sc.Args[i].Name, Format: "hex", Raw: c.Raw[i], Val: event.Hex(x.word(c.Raw[i]))})
 	}
 }
 
@@ -234,14 +265,25 @@ func (d *Decoder) Exit(c *event.Call, sc *Syscall, ret int64, mem Memory, pid in
 	*x = ctx{d: d, call: c, sc: sc, mem: mem, pid: pid, exit: true}
 	defer putCtx(x)
 	defer x.rescue()
-	if sc.custom != nil {
+	switch {
+	case d.raw(c):
+		c.RetVal, c.RetAux = decodeReturn(x)
+		if c.Errno == 0 {
+			c.RetVal, c.RetAux = event.Hex(x.word(uint64(ret))), event.Value{}
+		}
+	case sc.custom != nil:
 		if sc.custom.exit != nil {
 			sc.custom.exit(x)
 		}
-	} else {
+		c.RetVal, c.RetAux = decodeReturn(x)
+	default:
 		x.exitArgs()
+		c.RetVal, c.RetAux = decodeReturn(x)
 	}
-	c.RetVal, c.RetAux = decodeReturn(x)
+	if x.sc == sc {
+		// Not a socketcall's subcall, whose arguments are in memory.
+		x.dumpIO()
+	}
 }
 
 // exitArgs decodes the arguments of x.sc's row that entry left Out.

@@ -113,6 +113,9 @@ type Call struct {
 	InjectedArgs bool
 	// Delayed is set when gtrace held the task back at entry or exit.
 	Delayed bool
+	// Dumps is the data the call read or wrote, in full, when its
+	// descriptor is one strace's -e read= or -e write= selects.
+	Dumps []Dump
 
 	Start, End time.Time
 }
@@ -127,6 +130,33 @@ func (c *Call) Duration() time.Duration {
 
 // Failed reports whether the call returned an error.
 func (c *Call) Failed() bool { return c.Phase == Returned && c.Errno != 0 }
+
+// DumpKind says what a Dump holds.
+type DumpKind uint8
+
+const (
+	// DumpData is the data of a call's one buffer.
+	DumpData DumpKind = iota
+	// DumpBuffer is the data of buffer Index of an iovec array; strace
+	// heads it " * N bytes in buffer Index".
+	DumpBuffer
+	// DumpVector heads the buffers of message Index of an mmsghdr array:
+	// " = N buffers in vector Index". It holds no data.
+	DumpVector
+)
+
+// Dump is a part of the data a call read or wrote, dumped in hex after
+// its line (strace's -e read= and -e write=).
+type Dump struct {
+	Kind DumpKind
+	// Index numbers the buffer or the message; N is a buffer's length,
+	// or a message's number of buffers.
+	Index, N uint64
+	Data     []byte
+	// Short counts the bytes at the end that were not dumped: unreadable,
+	// or past gtrace's bound on one call's dump.
+	Short uint64
+}
 
 // Arg is one decoded argument.
 type Arg struct {

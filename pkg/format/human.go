@@ -170,6 +170,13 @@ func (h *Human) call(ev *event.Event) {
 		rd.say(" → not seen to return: gtrace detached")
 	}
 	h.end()
+	if len(c.Dumps) > 0 {
+		rd.b = rd.b[:0]
+		for i := range c.Dumps {
+			rd.b = AppendDump(rd.b, &c.Dumps[i])
+		}
+		_, _ = h.w.Write(rd.b)
+	}
 }
 
 // Flush implements Formatter.

@@ -175,6 +175,9 @@ func (f *JSON) call(ev *event.Event) {
 	if c.Injected {
 		j.bool("injected", true)
 	}
+	if len(c.Dumps) > 0 {
+		j.dumps(c.Dumps)
+	}
 }
 
 // exec writes the "exec" object that follows a successful execve: the

@@ -340,6 +340,9 @@ func (f *Strace) exit(ev *event.Event) {
 		b = f.opts.Color.close(b, event.TokTime)
 	}
 	b = append(b, '\n')
+	for i := range c.Dumps {
+		b = AppendDump(b, &c.Dumps[i])
+	}
 	f.line = b
 	f.putBytes(b)
 	f.lineEnded()
