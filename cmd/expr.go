@@ -27,8 +27,9 @@ type selection struct {
 	// dumpReads and dumpWrites are -e read='s and -e write='s
 	// descriptors, nil when not given.
 	dumpReads, dumpWrites *filter.FDSet
-	// raw is -e raw='s set of calls shown undecoded, nil when not given.
-	raw *filter.Syscalls
+	// raw is -e raw='s set of calls shown undecoded, abbrev -e
+	// abbrev='s of calls abbreviated; nil when not given.
+	raw, abbrev *filter.Syscalls
 }
 
 // parseSelection reads the selecting flags of opts. Paths -P resolved to
@@ -104,6 +105,8 @@ func (s *selection) qualify(expr string) error {
 		s.filter.FDs, err = filter.ParseFDs(value)
 	case "inject", "fault":
 		return s.addInject(value, qualifier == "fault")
+	case "abbrev", "a":
+		s.abbrev, err = filter.ParseTrace(value)
 	case "raw", "x":
 		s.raw, err = filter.ParseTrace(value)
 	case "read", "reads", "r":
@@ -150,21 +153,26 @@ var canonicalQualifier = map[string]string{
 	"trace-fds": "trace-fds", "trace-fd": "trace-fds", "fd": "trace-fds", "fds": "trace-fds",
 	"inject": "inject", "fault": "fault",
 	"read": "read", "reads": "read", "r": "read", "raw": "raw", "x": "raw",
+	"abbrev": "abbrev", "a": "abbrev",
 	"write": "write", "writes": "write", "w": "write",
 }
 
 // straceQualifiers are the qualifiers strace knows that gtrace does not
 // (yet): named, so that their use is an error rather than a syscall name.
 var straceQualifiers = []string{
-	"abbrev", "a", "verbose", "v",
+	"verbose", "v",
 	"quiet", "silent", "silence", "q", "kvm", "decode-fd", "decode-fds",
 	"decode-pid", "decode-pids", "secontext",
 }
 
-// decodeOptions adds the selection's raw calls and dumps to o.
+// decodeOptions adds the selection's raw and abbreviated calls and its
+// dumps to o.
 func (s *selection) decodeOptions(o *decode.Options) {
 	if s.raw != nil {
 		o.Raw = s.raw
+	}
+	if s.abbrev != nil {
+		o.Abbrev = s.abbrev
 	}
 	if s.dumpReads != nil {
 		o.DumpReads = s.dumpReads

@@ -169,7 +169,7 @@ running processes it attaches to, and prints them as strace does.`,
 	f.BoolVarP(&opts.Durations, "syscall-times", "T", false, "show the time spent in each syscall")
 	f.BoolVarP(&opts.Numbers, "syscall-number", "n", false, "print each syscall's number")
 	f.StringVarP(&opts.Xlat, "const-print-style", "X", "abbrev", "how to print named constants: `raw`, abbrev or verbose")
-	f.StringArrayVarP(&opts.Exprs, "expr", "e", nil, "strace's qualifying `EXPR`: trace=SET, signal=SET, status=SET, trace-fds=SET (repeatable)")
+	f.StringArrayVarP(&opts.Exprs, "expr", "e", nil, "strace's qualifying `EXPR`: trace=, signal=, status=, trace-fds=, inject=, fault=, raw=, abbrev=, read=, write= (repeatable)")
 	f.StringArrayVarP(&opts.Categories, "category", "c", nil, "trace only the syscalls of these categories: `LIST` of "+strings.Join(categories.Names(), ", ")+"; !name excludes (repeatable)")
 	f.StringArrayVarP(&opts.Paths, "trace-path", "P", nil, "trace only the syscalls that touch `PATH` (repeatable)")
 	exprFlag(f, &opts.Exprs, "successful-only", "z", "status=successful", "print only the syscalls that succeeded (-e status=successful)")

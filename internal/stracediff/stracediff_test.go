@@ -54,7 +54,7 @@ var programs = []program{
 		return []string{filepath.Join(dir, "sock"), "gtrace-stracediff-" + filepath.Base(dir)}
 	}, flags: [][]string{nil, {"-yy"}, {"-xx"}, {"-v", "-yy"}}, scope: netCalls, min: 1},
 	{src: "poll.c", flags: [][]string{nil, {"-y"}}, scope: netCalls, min: 1},
-	{src: "ioctl.c", flags: [][]string{nil, {"-v"}, {"-yy"}, {"-X", "verbose"}, {"-e", "raw=ioctl"}}, scope: netCalls, min: 1},
+	{src: "ioctl.c", flags: [][]string{nil, {"-v"}, {"-yy"}, {"-X", "verbose"}, {"-e", "raw=ioctl"}, {"-e", "abbrev=none"}, {"-e", "abbrev=!ioctl"}, {"-v", "-e", "abbrev=ioctl"}}, scope: netCalls, min: 1},
 	{src: "sockioctl.c", flags: [][]string{nil, {"-xx"}}, scope: netCalls, min: 1},
 	// -e read= and -e write=: the data of every call strace dumps, and
 	// the calls it does not.

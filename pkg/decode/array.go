@@ -31,7 +31,7 @@ func (x *ctx) array(addr, n uint64, size int, each func(b le) event.Value) event
 		return event.Fault(addr)
 	}
 	show := n
-	if !x.d.Opts.Verbose && uint64(x.d.Opts.MaxArray) < n {
+	if !x.verbose() && uint64(x.d.Opts.MaxArray) < n {
 		show = uint64(x.d.Opts.MaxArray)
 	}
 	if limit := min(uint64(maxArrayBytes)/sz, maxArrayElems); show > limit {

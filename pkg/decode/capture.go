@@ -81,12 +81,12 @@ func (d *Decoder) Captures(sc *Syscall) []ArgCapture {
 		switch c.Kind {
 		case CaptureStrings:
 			ac.Max, ac.StrMax = d.Opts.MaxArray+1, d.Opts.StrSize
-			if d.Opts.Verbose {
+			if d.Opts.Verbose || d.Opts.Abbrev != nil {
 				ac.Max = maxCapturedPointers
 			}
 		case CaptureEnviron:
 			ac.Max = maxCapturedPointers
-			if d.Opts.Verbose {
+			if d.Opts.Verbose || d.Opts.Abbrev != nil {
 				ac.StrMax = d.Opts.StrSize
 			}
 		}

@@ -59,6 +59,10 @@ type Options struct {
 	// their name, registers and result, which is all an output that
 	// prints no arguments needs (strace -c's table).
 	NamesOnly bool
+	// Abbrev, when set, selects the calls whose structures, arrays and
+	// vectors are abbreviated (-e abbrev=); the others print in full,
+	// and Verbose is not looked at.
+	Abbrev CallSet
 	// Raw selects the calls shown undecoded (-e raw=): each argument
 	// and the result as a number in hex.
 	Raw CallSet
@@ -70,6 +74,14 @@ type Options struct {
 // CallSet selects syscalls (filter.Syscalls is one).
 type CallSet interface {
 	Has(arch event.Arch, nr int) bool
+}
+
+// verbose reports whether the call is printed in full (-v, -e abbrev=).
+func (x *ctx) verbose() bool {
+	if a := x.d.Opts.Abbrev; a != nil {
+		return !a.Has(x.call.Arch, x.call.Nr)
+	}
+	return x.d.Opts.Verbose
 }
 
 // raw reports whether c is shown undecoded.

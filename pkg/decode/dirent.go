@@ -38,7 +38,7 @@ func (x *ctx) dirents(addr uint64, l direntLayout) event.Value {
 	n := min(uint64(x.ret()), maxArrayBytes)
 	counted := event.Hex(addr)
 	if n == 0 {
-		if x.d.Opts.Verbose {
+		if x.verbose() {
 			return event.Value{Kind: event.VArray}
 		}
 		counted.Comment = "0 entries"
@@ -55,12 +55,12 @@ func (x *ctx) dirents(addr uint64, l direntLayout) event.Value {
 		if reclen < l.name || off+reclen > len(b) {
 			break
 		}
-		if x.d.Opts.Verbose {
+		if x.verbose() {
 			list = append(list, x.dirent(b[off:off+reclen], l))
 		}
 		off += reclen
 	}
-	if !x.d.Opts.Verbose {
+	if !x.verbose() {
 		counted.Comment = strconv.Itoa(count) + " entries"
 		if count == 1 {
 			counted.Comment = "1 entry"

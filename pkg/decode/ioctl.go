@@ -290,7 +290,7 @@ func ioctlExit(x *ctx) {
 // its number gives the size of: requests of a type strace has no decoder
 // for.
 func (x *ctx) rawIoctlArg(req uint32) bool {
-	return x.d.Opts.Verbose && !decodedTypes[iocType(req)] && iocSize(req) != 0 && x.arg(2) != 0
+	return x.verbose() && !decodedTypes[iocType(req)] && iocSize(req) != 0 && x.arg(2) != 0
 }
 
 // ioctlBytes is an undecoded argument's bytes, in hex.

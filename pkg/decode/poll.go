@@ -284,7 +284,7 @@ func (x *ctx) pollReady(tsArg int) event.Value {
 			continue
 		}
 		b = appendSep(b)
-		if !x.d.Opts.Verbose && printed >= x.d.Opts.MaxArray {
+		if !x.verbose() && printed >= x.d.Opts.MaxArray {
 			b = append(b, "..."...)
 			break
 		}

@@ -62,7 +62,7 @@ func (x *ctx) rusage(addr uint64) event.Value {
 	v = strct(
 		event.Field("ru_utime", timevalVal(b.s64(0), b.s64(8))),
 		event.Field("ru_stime", timevalVal(b.s64(16), b.s64(24))))
-	if !x.d.Opts.Verbose {
+	if !x.verbose() {
 		v.Trunc = true
 		return v
 	}
@@ -127,7 +127,7 @@ func (x *ctx) utsname(addr uint64) event.Value {
 	}
 	v = strct()
 	for i, name := range []string{"sysname", "nodename", "release", "version", "machine", "domainname"} {
-		if i == 2 && !x.d.Opts.Verbose {
+		if i == 2 && !x.verbose() {
 			v.Trunc = true
 			break
 		}

@@ -84,7 +84,7 @@ func (x *ctx) statValue(b le) event.Value {
 	if t := mode & 0o170000; t == 0o20000 || t == 0o60000 {
 		sizeOrDev = event.Field("st_rdev", makedev(b.u64(40)))
 	}
-	if !x.d.Opts.Verbose {
+	if !x.verbose() {
 		v = strct(event.Field("st_mode", symbolicMode(mode)), sizeOrDev)
 		v.Trunc = true
 		return v
@@ -119,7 +119,7 @@ func (x *ctx) statx(addr uint64) event.Value {
 		return v
 	}
 	mask := b.u32(0)
-	verbose := x.d.Opts.Verbose
+	verbose := x.verbose()
 	v = strct(event.Field("stx_mask", flagsVal(mask, StatxMasks)))
 	add := func(name string, val event.Value) { v.Elems = append(v.Elems, event.Field(name, val)) }
 	if verbose {

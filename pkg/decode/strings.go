@@ -41,7 +41,7 @@ var (
 	// FmtEnvp is execve's environment: abbreviated to a count unless -v.
 	FmtEnvp = &Format{Name: "envp", Decode: func(x *ctx, i int) event.Value {
 		addr := x.word(x.arg(i))
-		if x.d.Opts.Verbose || addr == 0 {
+		if x.verbose() || addr == 0 {
 			return x.stringArray(addr)
 		}
 		return x.countedPointers(addr)
@@ -140,7 +140,7 @@ func (x *ctx) stringArray(addr uint64) event.Value {
 		if p == 0 {
 			break
 		}
-		if n >= max && !x.d.Opts.Verbose {
+		if n >= max && !x.verbose() {
 			v.Trunc = true
 			break
 		}

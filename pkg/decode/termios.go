@@ -173,7 +173,7 @@ func (x *ctx) termios(addr uint64, l termLayout) event.Value {
 		return r.u32(4 * i)
 	}
 	v := x.termFlags(flag(0), flag(1), flag(2), flag(3))
-	if !x.d.Opts.Verbose {
+	if !x.verbose() {
 		v.Trunc = true
 		return v
 	}
