@@ -231,6 +231,10 @@ func run(ctx context.Context, opts *Options) error {
 	if err := opts.Engine.apply(&topts, len(pids) > 0, len(sel.inject) > 0); err != nil {
 		return err
 	}
+	if topts.Engine == tracer.EngineEBPF && (sel.dumpReads != nil || sel.dumpWrites != nil) {
+		// eBPF copies a bounded part of each buffer, at entry or exit.
+		return usagef("-e read= and -e write= dump all the data: they need --engine=ptrace")
+	}
 	out, closeOut, err := openOutput(opts)
 	if err != nil {
 		return err
