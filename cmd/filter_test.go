@@ -304,6 +304,8 @@ func TestSelectionUsageErrors(t *testing.T) {
 		{[]string{"-e", "raw=%foo", "true"}, `gtrace: -e raw: invalid system call '%foo'`},
 		{[]string{"-e", "read=x", "true"}, `gtrace: -e read: unknown descriptor "x"`},
 		{[]string{"-e", "writes=-2", "true"}, `gtrace: -e write: unknown descriptor "-2"`},
+		{[]string{"-ff", "-o", "|cat", "true"}, `gtrace: -ff writes a file per task: it cannot pipe the trace to a command`},
+		{[]string{"-o", "!", "true"}, `gtrace: -o !: no command to pipe the trace to`},
 		{[]string{"--engine=ebpf", "-e", "write=1", "true"}, `gtrace: -e read= and -e write= dump all the data: they need --engine=ptrace`},
 		{[]string{"-c", "netwrk", "true"}, `gtrace: -c: unknown category "netwrk"`},
 		{[]string{"-c", "network,!fie", "true"}, `unknown category "fie"`},

@@ -1,8 +1,10 @@
 package cmd
 
 import (
+	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -203,4 +205,32 @@ func completeList(names []string, toComplete string) ([]string, cobra.ShellCompD
 		out = append(out, prefix+name)
 	}
 	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+}
+
+// pipedOutput reports whether -o names a command to pipe the trace to,
+// as strace's -o '|cmd' and -o '!cmd' do, and returns the command.
+func pipedOutput(output string) (string, bool) {
+	if output == "" || (output[0] != '|' && output[0] != '!') {
+		return "", false
+	}
+	return output[1:], true
+}
+
+// startOutputCommand starts command under sh with the trace as its
+// standard input; it writes where gtrace does. The returned function
+// ends its input and waits for it.
+func startOutputCommand(ios *IOStreams, command string) (io.Writer, func(), error) {
+	c := exec.Command("/bin/sh", "-c", command)
+	c.Stdout, c.Stderr = ios.Out, ios.ErrOut
+	w, err := c.StdinPipe()
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot pipe the trace: %w", err)
+	}
+	if err := c.Start(); err != nil {
+		return nil, nil, fmt.Errorf("cannot pipe the trace to %q: %w", command, err)
+	}
+	return w, func() {
+		_ = w.Close()
+		_ = c.Wait()
+	}, nil
 }

@@ -395,3 +395,39 @@ func TestHumanSeverity(t *testing.T) {
 		}
 	}
 }
+
+// TestPipedOutputMatchesStrace pipes the trace to a command (-o '|cmd'
+// and -o '!cmd'), as strace does: the command gets strace's lines, with
+// pids as -o FILE has them and no attach messages.
+func TestPipedOutputMatchesStrace(t *testing.T) {
+	strace, self := tracers(t)
+	for _, mark := range []string{"|", "!"} {
+		traces := map[string]result{}
+		for _, tool := range []string{strace, self} {
+			dir := t.TempDir()
+			out := filepath.Join(dir, "trace")
+			var stdout, stderr bytes.Buffer
+			c := exec.Command(tool, "-f", "-o", mark+"sed 's/^/piped: /' > "+out, "-e", "trace=execve,write,exit_group",
+				"sh", "-c", "echo hi; /bin/true")
+			c.Stdout, c.Stderr = &stdout, &stderr
+			// Both programs get the variable, so their environments
+			// are the same size.
+			c.Env = append(os.Environ(), runMainEnv+"=1")
+			if err := c.Run(); err != nil {
+				t.Fatalf("%s -o %s...: %v\n%s", filepath.Base(tool), mark, err, stderr.String())
+			}
+			trace, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			traces[tool] = result{trace: string(trace), stdout: stdout.String(), stderr: stderr.String()}
+		}
+		want, got := traces[strace], traces[self]
+		if normalise(got.trace) != normalise(want.trace) || !strings.Contains(got.trace, `piped: `) {
+			t.Errorf("-o '%scmd': the command got\n%s\nstrace's got\n%s", mark, got.trace, want.trace)
+		}
+		if got.stdout != want.stdout || got.stderr != want.stderr {
+			t.Errorf("-o '%scmd': gtrace printed %q, %q; strace %q, %q", mark, got.stdout, got.stderr, want.stdout, want.stderr)
+		}
+	}
+}

@@ -157,7 +157,7 @@ running processes it attaches to, and prints them as strace does.`,
 	f := c.Flags()
 	f.CountVarP(&opts.Follow, "follow-forks", "f", "trace child processes and threads as they are created (-ff: one output file per task with -o)")
 	f.BoolVar(&opts.SeparateFiles, "ff", false, "with -o FILE, write each task's trace to FILE.PID")
-	f.StringVarP(&opts.Output, "output", "o", "", "write the trace to `FILE` (- for standard output) instead of standard error")
+	f.StringVarP(&opts.Output, "output", "o", "", "write the trace to `FILE` (- for standard output, '|cmd' or '!cmd' to pipe it to a command) instead of standard error")
 	f.StringArrayVarP(&opts.PIDs, "attach", "p", nil, "attach to the running process `PID` and all its threads (repeatable, comma lists)")
 	f.IntVarP(&opts.StrSize, "string-limit", "s", decode.DefaultStrSize, "print at most `N` bytes of each string")
 	f.BoolVarP(&opts.Verbose, "no-abbrev", "v", false, "print structures, argument vectors and environments in full")
@@ -221,6 +221,14 @@ func run(ctx context.Context, opts *Options) error {
 	separate := opts.SeparateFiles || opts.Follow > 1
 	if separate && (opts.Output == "" || opts.Output == "-") {
 		return usagef("-ff needs -o FILE: each task's trace goes to FILE.PID")
+	}
+	if command, ok := pipedOutput(opts.Output); ok {
+		switch {
+		case separate:
+			return usagef("-ff writes a file per task: it cannot pipe the trace to a command")
+		case strings.TrimSpace(command) == "":
+			return usagef("-o %s: no command to pipe the trace to", opts.Output)
+		}
 	}
 	if separate && opts.Out.Group != "" && !opts.Out.SummaryOnly {
 		// A resource outlives the task that opened it (fork, threads).
@@ -437,6 +445,9 @@ func openOutput(opts *Options) (io.Writer, func(), error) {
 	}
 	if opts.SeparateFiles || opts.Follow > 1 {
 		return nil, func() {}, nil
+	}
+	if command, ok := pipedOutput(opts.Output); ok {
+		return startOutputCommand(opts.IO, command)
 	}
 	f, err := os.Create(opts.Output)
 	if err != nil {
