@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -292,8 +293,11 @@ func run(ctx context.Context, opts *Options) error {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
+	// caught is the signal that made gtrace detach, 0 if none did.
+	var caught atomic.Int32
 	go func() {
-		if _, ok := <-sigs; ok {
+		if sig, ok := <-sigs; ok {
+			caught.Store(int32(sig.(syscall.Signal)))
 			t.Detach()
 		}
 	}()
@@ -370,8 +374,12 @@ func run(ctx context.Context, opts *Options) error {
 		return fmt.Errorf("write trace: %w", outErr)
 	}
 	status, _ := t.Wait()
-	if len(pids) == 0 && status.Code != 0 {
+	switch {
+	case len(pids) == 0 && status.Code != 0:
 		return exitCode(status.Code)
+	case len(pids) > 0 && caught.Load() != 0:
+		// strace detaches, then dies of the signal it caught.
+		return exitCode(128 + caught.Load())
 	}
 	return nil
 }

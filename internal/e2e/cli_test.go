@@ -232,8 +232,8 @@ func TestAttachSeveral(t *testing.T) {
 		}
 	}
 	_ = cmd.Process.Signal(syscall.SIGINT)
-	if code := difftest.ExitCode(t, cmd.Wait()); code != 0 {
-		t.Errorf("exit %d:\n%s", code, stderr.String())
+	if code := difftest.ExitCode(t, cmd.Wait()); code != 130 {
+		t.Errorf("exit %d after SIGINT, want 130:\n%s", code, stderr.String())
 	}
 	for _, pid := range pids {
 		if strings.Count(stderr.String(), "Process "+pid+" attached") != 1 || strings.Count(stderr.String(), "Process "+pid+" detached") != 1 {
