@@ -27,6 +27,11 @@ type selection struct {
 	// dumpReads and dumpWrites are -e read='s and -e write='s
 	// descriptors, nil when not given.
 	dumpReads, dumpWrites *filter.FDSet
+	// resolved holds the -P paths that name another (a symbolic link),
+	// with what they resolve to.
+	resolved [][2]string
+	// quiet is -e quiet='s set, nil when not given.
+	quiet *quietSet
 	// raw is -e raw='s set of calls shown undecoded, abbrev -e
 	// abbrev='s of calls abbreviated; nil when not given.
 	raw, abbrev *filter.Syscalls
@@ -49,11 +54,7 @@ func parseSelection(opts *Options, w io.Writer) (*selection, error) {
 		s.categories = cats
 	}
 	if len(opts.Paths) > 0 {
-		paths, resolved := filter.NewPaths(opts.Paths)
-		for _, r := range resolved {
-			fmt.Fprintf(w, "gtrace: Requested path %q resolved into %q\n", r[0], r[1])
-		}
-		s.filter.Paths = paths
+		s.filter.Paths, s.resolved = filter.NewPaths(opts.Paths)
 	}
 	if opts.FDKind != "" {
 		kinds, err := filter.ParseFDKinds(opts.FDKind)
@@ -105,6 +106,10 @@ func (s *selection) qualify(expr string) error {
 		s.filter.FDs, err = filter.ParseFDs(value)
 	case "inject", "fault":
 		return s.addInject(value, qualifier == "fault")
+	case "quiet", "silent", "silence", "q":
+		var q quietSet
+		q, err = parseQuiet(value)
+		s.quiet = &q
 	case "abbrev", "a":
 		s.abbrev, err = filter.ParseTrace(value)
 	case "raw", "x":
@@ -154,6 +159,7 @@ var canonicalQualifier = map[string]string{
 	"inject": "inject", "fault": "fault",
 	"read": "read", "reads": "read", "r": "read", "raw": "raw", "x": "raw",
 	"abbrev": "abbrev", "a": "abbrev",
+	"quiet": "quiet", "silent": "quiet", "silence": "quiet", "q": "quiet",
 	"write": "write", "writes": "write", "w": "write",
 }
 
@@ -161,7 +167,7 @@ var canonicalQualifier = map[string]string{
 // (yet): named, so that their use is an error rather than a syscall name.
 var straceQualifiers = []string{
 	"verbose", "v",
-	"quiet", "silent", "silence", "q", "kvm", "decode-fd", "decode-fds",
+	"kvm", "decode-fd", "decode-fds",
 	"decode-pid", "decode-pids", "secontext",
 }
 

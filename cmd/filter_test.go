@@ -300,6 +300,8 @@ func TestSelectionUsageErrors(t *testing.T) {
 		{[]string{"-e", "trace-fds=x", "true"}, `gtrace: -e trace-fds: unknown descriptor "x"`},
 		{[]string{"-e", "fd=-1", "true"}, `unknown descriptor "-1"`},
 		{[]string{"-e", "verbose=none", "true"}, `gtrace: -e verbose: not supported`},
+		{[]string{"-e", "quiet=foo", "true"}, `gtrace: -e quiet: invalid quiet 'foo'`},
+		{[]string{"--quiet=exit,bogus", "true"}, `invalid quiet 'bogus'`},
 		{[]string{"-e", "abbrev=opne", "true"}, `gtrace: -e abbrev: invalid system call 'opne'`},
 		{[]string{"-e", "raw=%foo", "true"}, `gtrace: -e raw: invalid system call '%foo'`},
 		{[]string{"-e", "read=x", "true"}, `gtrace: -e read: unknown descriptor "x"`},

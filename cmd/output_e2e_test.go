@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gtrace/gtrace/internal/difftest"
 	"github.com/gtrace/gtrace/internal/schematest"
 	"github.com/gtrace/gtrace/pkg/tracer/ebpf"
 )
@@ -428,6 +429,39 @@ func TestPipedOutputMatchesStrace(t *testing.T) {
 		}
 		if got.stdout != want.stdout || got.stderr != want.stderr {
 			t.Errorf("-o '%scmd': gtrace printed %q, %q; strace %q, %q", mark, got.stdout, got.stderr, want.stdout, want.stderr)
+		}
+	}
+}
+
+// TestQuietMatchesStrace: -q, -qq, -qqq, --quiet=SET and -e quiet=SET
+// keep the same messages quiet as strace's: attach and detach, exit
+// lines, the leader superseded by a thread's execve, and -P's path
+// resolution.
+func TestQuietMatchesStrace(t *testing.T) {
+	strace, self := tracers(t)
+	prog := compileC(t, filepath.Join("testdata", "quiet.c"))
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink("/etc/hostname", link); err != nil {
+		t.Fatal(err)
+	}
+	for _, flags := range [][]string{
+		nil, {"-q"}, {"-qq"}, {"-qqq"}, {"--quiet=attach,exit"}, {"-e", "quiet=!attach"},
+		{"-e", "quiet=superseded"}, {"-e", "quiet=thread-execve,personality"}, {"-e", "q=path-resolution"},
+	} {
+		var outs [2]string
+		for i, tool := range []string{strace, self} {
+			args := append(append([]string{"-f", "-e", "trace=execve,exit_group", "-P", link, "-P", "/bin/true"}, flags...), prog)
+			c := exec.Command(tool, args...)
+			c.Env = append(os.Environ(), runMainEnv+"=1")
+			var stderr bytes.Buffer
+			c.Stderr = &stderr
+			if err := c.Run(); difftest.ExitCode(t, err) != 0 {
+				t.Fatalf("%s %v: %v\n%s", filepath.Base(tool), args, err, stderr.String())
+			}
+			outs[i] = normalise(stderr.String())
+		}
+		if outs[0] != outs[1] {
+			t.Errorf("%v: gtrace printed\n%s\nstrace printed\n%s", flags, outs[1], outs[0])
 		}
 	}
 }

@@ -38,7 +38,7 @@ type Options struct {
 	Verbose       bool
 	Hex           int
 	FDPaths       int
-	Quiet         int
+	Quiet         quietFlag
 	Timestamps    int
 	Relative      bool
 	Durations     bool
@@ -164,7 +164,7 @@ running processes it attaches to, and prints them as strace does.`,
 	f.BoolVarP(&opts.Verbose, "no-abbrev", "v", false, "print structures, argument vectors and environments in full")
 	f.CountVarP(&opts.Hex, "hex", "x", "print non-ASCII strings in hex (-xx: all strings)")
 	f.CountVarP(&opts.FDPaths, "decode-fds", "y", "print the paths of file descriptors (-yy: socket endpoints too)")
-	f.CountVarP(&opts.Quiet, "quiet", "q", "suppress attach/detach messages (-qq: exit status lines too)")
+	f.VarPF(&opts.Quiet, "quiet", "q", "suppress attach/detach messages (-qq: exit status lines too, -qqq: all; --quiet=SET: attach, exit, path-resolution, personality, superseded)").NoOptDefVal = "+1"
 	f.CountVarP(&opts.Timestamps, "timestamps", "t", "prefix lines with the time of day (-tt: with microseconds, -ttt: epoch seconds)")
 	f.BoolVarP(&opts.Relative, "relative-timestamps", "r", false, "prefix lines with the time since the previous line")
 	f.BoolVarP(&opts.Durations, "syscall-times", "T", false, "show the time spent in each syscall")
@@ -219,6 +219,12 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	quiet := quietness(opts, sel, len(pids) > 0)
+	if quiet&quietPathResolution == 0 {
+		for _, r := range sel.resolved {
+			fmt.Fprintf(opts.IO.ErrOut, "gtrace: Requested path %q resolved into %q\n", r[0], r[1])
+		}
+	}
 	separate := opts.SeparateFiles || opts.Follow > 1
 	if separate && (opts.Output == "" || opts.Output == "-") {
 		return usagef("-ff needs -o FILE: each task's trace goes to FILE.PID")
@@ -253,7 +259,7 @@ func run(ctx context.Context, opts *Options) error {
 		Style:   style,
 		Numbers: opts.Numbers,
 		// -qq hides the exit status lines.
-		HideExits: opts.Quiet > 1,
+		HideExits: quiet&quietExit != 0,
 		Time:      format.TimeOptions{Stamps: opts.Timestamps, Relative: opts.Relative, Durations: opts.Durations},
 	}
 	if sel.filter.Signals != nil {
@@ -318,14 +324,9 @@ func run(ctx context.Context, opts *Options) error {
 		return true
 	}
 
-	quiet := opts.Quiet
-	if quiet == 0 && opts.Output != "" && len(pids) == 0 {
-		// strace's -o FILE implies -q for a program it starts.
-		quiet = 1
-	}
 	msgs := &messages{io: opts.IO, fm: fm, quiet: quiet, attached: len(pids) > 0, shared: opts.Output == ""}
 	if !opts.Out.textMessages() {
-		msgs.quiet = 2
+		msgs.quiet |= quietAttach | quietPersonality
 	}
 	if la, ok := fm.(lineAware); ok && opts.Output == "" {
 		msgs.atLineEnd = la.AtLineEnd
@@ -397,7 +398,7 @@ func printsNoArguments(opts *Options, sel *selection) bool {
 type messages struct {
 	io       *IOStreams
 	fm       format.Formatter
-	quiet    int
+	quiet    quietSet
 	attached bool
 	// atLineEnd defers a message while the trace, on the same stream,
 	// has a half-written line.
@@ -415,17 +416,21 @@ type lineAware interface{ AtLineEnd(func()) }
 func (m *messages) filter(ev *event.Event) bool {
 	switch ev.Kind {
 	case event.KindAttach:
-		if m.quiet == 0 && (ev.Child != 0 || m.attached) {
+		if m.quiet&quietAttach == 0 && (ev.Child != 0 || m.attached) {
 			m.say("Process %d attached", ev.TID)
 		}
 	case event.KindDetach:
-		if m.quiet == 0 {
+		if m.quiet&quietAttach == 0 {
 			m.say("Process %d detached", ev.TID)
 		}
 	case event.KindNotice:
-		// -q hides "[ Process PID=N runs in 32 bit mode. ]" too.
-		if m.quiet > 0 && strings.HasPrefix(ev.Text, "[ Process PID=") {
+		switch {
+		case m.quiet&quietPersonality != 0 && strings.HasPrefix(ev.Text, "[ Process PID="):
 			return false
+		case m.quiet&quietSuperseded != 0 && ev.Former != 0:
+			// Formatters still learn that the thread took the
+			// leader's id.
+			ev.Text = ""
 		}
 	}
 	return true

@@ -67,6 +67,12 @@ type Event struct {
 	// latest syscall (-1 if none): strace's -n prints it on those lines.
 	Nr   int
 	Text string // KindNotice
+	// Former is, for the KindNotice of a leader superseded by another
+	// thread's execve ("+++ superseded by execve in pid N +++"), that
+	// thread, N: from now on it has the leader's TID, and one task
+	// fewer is traced. Text is empty when the notice is not to be
+	// printed (strace's -e quiet=superseded).
+	Former int
 }
 
 // Phase is how far a Call has got.

@@ -73,6 +73,13 @@ func (f *Filter) Event(ev *event.Event, emit func(*event.Event)) {
 			f.fds.fork(parent.pid, ev.PID)
 		}
 		emit(ev)
+	case event.KindNotice:
+		if t := f.tasks[ev.Former]; ev.Former != 0 && t != nil {
+			// The thread's execve goes on under its leader's id.
+			f.tasks[ev.TID] = t
+			delete(f.tasks, ev.Former)
+		}
+		emit(ev)
 	case event.KindExit, event.KindDetach:
 		delete(f.tasks, ev.TID)
 		if ev.TID == ev.PID {

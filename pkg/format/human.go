@@ -84,8 +84,14 @@ func (h *Human) Write(ev *event.Event) error {
 		h.end()
 		h.tasks--
 	case event.KindNotice:
-		h.start(ev, Info).say(ev.Text)
-		h.end()
+		if ev.Former != 0 {
+			// The thread took its leader's id: one task fewer.
+			h.tasks--
+		}
+		if ev.Text != "" {
+			h.start(ev, Info).say(ev.Text)
+			h.end()
+		}
 	}
 	// The tracker learns from the call after it was described, so a
 	// close still names what it closed.

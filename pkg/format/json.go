@@ -54,7 +54,9 @@ func NewJSON(w io.Writer, opts JSONOptions) *JSON {
 
 // Write implements Formatter.
 func (f *JSON) Write(ev *event.Event) error {
-	if ev.Kind != event.KindSyscallEntry {
+	// An entry is written with its exit; a notice without text is not
+	// to be printed.
+	if ev.Kind != event.KindSyscallEntry && (ev.Kind != event.KindNotice || ev.Text != "") {
 		f.object(ev)
 	}
 	// The tracker learns from the call after it was printed, so a close

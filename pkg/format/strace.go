@@ -141,12 +141,35 @@ func (f *Strace) Write(ev *event.Event) error {
 		}
 		f.endTask(ev.TID)
 	case event.KindNotice:
+		if ev.Former != 0 {
+			f.superseded(ev.Former, ev.TID)
+		}
+		if ev.Text == "" {
+			break
+		}
 		f.interrupt(0)
 		f.startLine(ev)
 		f.put(ev.Text)
 		f.put("\n")
 	}
 	return f.err
+}
+
+// superseded takes note that thread former, by its execve, took over
+// the id of its leader: one task fewer, and the execve's line, if open,
+// ends as strace ends it; its exit prints "<... execve resumed>".
+func (f *Strace) superseded(former, leader int) {
+	f.tasks--
+	switch {
+	case f.open == former:
+		f.put(" <pid changed to " + strconv.Itoa(leader) + " ...>\n")
+		f.open = 0
+		f.cut[leader] = true
+		f.lineEnded()
+	case f.cut[former]:
+		f.cut[leader] = true
+	}
+	delete(f.cut, former)
 }
 
 func (f *Strace) endTask(tid int) {

@@ -351,7 +351,7 @@ func (e *Engine) taskExit(h *header, b []byte) {
 		e.flushSignals(t)
 		delete(e.tasks, t.tid)
 		e.emit(event.Event{Kind: event.KindNotice, Time: e.time(h.ts), PID: t.tgid, TID: t.tid,
-			Text: "+++ superseded by execve in pid " + strconv.Itoa(by) + " +++"})
+			Text: "+++ superseded by execve in pid " + strconv.Itoa(by) + " +++", Former: by})
 		return
 	}
 	e.ended(t, int32(u32(b, offExitCode)), e.time(h.ts))

@@ -556,7 +556,9 @@ func (e *Engine) execInThread(leader *task, former int) {
 		decode.Lost(&leader.call)
 		e.emitCall(event.KindSyscallExit, leader)
 	}
-	e.emitNotice(leader, "+++ superseded by execve in pid "+itoa(former)+" +++")
+	e.ev = event.Event{Kind: event.KindNotice, Time: time.Now(), PID: leader.tgid, TID: leader.tid,
+		Text: "+++ superseded by execve in pid " + itoa(former) + " +++", Former: former}
+	e.handle(leader)
 	delete(e.tasks, former)
 	th.tid = leader.tid
 	th.mem.tid = leader.tid
