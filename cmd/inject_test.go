@@ -78,7 +78,7 @@ func TestInjectMatchesStrace(t *testing.T) {
 	dir := t.TempDir()
 	keep := filepath.Join(dir, "keep")
 	progs := map[string]string{}
-	for _, name := range []string{"getpid", "writes", "unlink", "fork"} {
+	for _, name := range []string{"getpid", "writes", "unlink", "fork", "pureguard"} {
 		progs[name] = testtracee.Build(t, name)
 	}
 	for _, tc := range []struct {
@@ -100,6 +100,12 @@ func TestInjectMatchesStrace(t *testing.T) {
 		{"untraced is untouched", []string{"-e", "trace=write", "-e", "inject=getpid:retval=42", progs["getpid"]}, false},
 		{"per thread counts", []string{"-f", "-e", "trace=getpid", "-e", "inject=getpid:retval=42:when=1", progs["fork"]}, false},
 		{"signal", []string{"-e", "trace=getpid", "-e", "inject=getpid:signal=SIGUSR1", progs["getpid"]}, true},
+		// The program's own seccomp filter kills it at gettid: it sees
+		// gettid run in chdir's place, and -1 run in none.
+		{"skip via nothing", []string{"-e", "trace=chdir", "-e", "inject=chdir:retval=7", progs["pureguard"]}, false},
+		{"skip via gettid", []string{"-e", "trace=chdir", "-e", "inject=chdir:syscall=gettid:retval=7", progs["pureguard"]}, true},
+		{"fault via gettid", []string{"-e", "trace=chdir", "-e", "fault=chdir:syscall=gettid", progs["pureguard"]}, true},
+		{"syscall= without a skip", []string{"-e", "trace=chdir", "-e", "inject=chdir:syscall=gettid:delay_exit=1", progs["pureguard"]}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := os.WriteFile(keep, nil, 0o644); err != nil {
@@ -159,7 +165,8 @@ func TestInjectErrorsMatchStrace(t *testing.T) {
 		"inject=write:retval=1:error=EIO", "inject=write:error=EIO:when=3..2",
 		"inject=write:error=EIO:when=1..", "inject=nosuch:error=EIO", "fault=write:retval=1",
 		"inject=write:signal=FOO", "inject=write:poke_enter=@arg8=00", "inject=write:delay_exit=x",
-		"inject=%nosuch:error=EIO",
+		"inject=%nosuch:error=EIO", "inject=write:syscall=getpid", "inject=write:syscall=chdir:error=EIO",
+		"inject=write:syscall=getpid@32:error=EIO", "inject=write:syscall=getpid:syscall=gettid:retval=1",
 	} {
 		want := runTool(t, dir, strace, []string{"-e", expr, "true"})
 		got := runTool(t, dir, self, []string{"-e", expr, "true"})

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gtrace/gtrace/pkg/categories"
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
 )
@@ -30,6 +31,11 @@ type Rule struct {
 	// kernel skips the call.
 	Retval    int64
 	HasRetval bool
+	// Via names the syscall the kernel runs in place of a call skipped
+	// by error= or retval= (syscall=): one without side effects (strace's
+	// %pure), which a seccomp filter or audit rule then sees. "" runs
+	// none.
+	Via string
 	// Signal is delivered once the call has run (signal=).
 	Signal syscall.Signal
 	// DelayEnter and DelayExit hold the task before and after the call.
@@ -81,8 +87,9 @@ type SetParser func(set string) (func(arch event.Arch, nr int) bool, error)
 
 // Parse reads the value of -e inject= (fault false) or -e fault= (fault
 // true): SET:TOKEN:TOKEN... with strace's tokens error=, retval=,
-// signal=, delay_enter=, delay_exit=, poke_enter=, poke_exit= and when=.
-// fault= takes only error= and when=, and fails with ENOSYS by default.
+// signal=, delay_enter=, delay_exit=, poke_enter=, poke_exit=, syscall=
+// and when=. fault= takes only error=, syscall= and when=, and fails
+// with ENOSYS by default. syscall= alone is no action.
 // Errors read as strace's: "invalid inject argument 'SPEC'".
 func Parse(spec string, fault bool, parseSet SetParser) (Rule, error) {
 	what := "inject"
@@ -105,7 +112,7 @@ func Parse(spec string, fault bool, parseSet SetParser) (Rule, error) {
 			return Rule{}, bad
 		}
 	}
-	if seen == 0 {
+	if seen&^actSyscall == 0 {
 		if !fault {
 			return Rule{}, bad
 		}
@@ -130,6 +137,7 @@ const (
 	actDelayExit
 	actPokeEnter
 	actPokeExit
+	actSyscall
 )
 
 var errToken = errors.New("bad token")
@@ -147,7 +155,7 @@ func (r *Rule) token(tok string, fault bool, seen *acts) error {
 		return err
 	}
 	act, ok := actNames[name]
-	if !ok || (fault && act != actError) {
+	if !ok || (fault && act != actError && act != actSyscall) {
 		return errToken
 	}
 	conflicts := act
@@ -175,14 +183,35 @@ func (r *Rule) token(tok string, fault bool, seen *acts) error {
 		r.PokeEnter, err = parsePokes(val)
 	case actPokeExit:
 		r.PokeExit, err = parsePokes(val)
+	case actSyscall:
+		r.Via, err = parsePure(val)
 	}
 	return err
+}
+
+// parsePure reads syscall='s name: a syscall without side effects.
+func parsePure(name string) (string, error) {
+	sc := decode.TableFor(event.ArchX86_64).ByName(name)
+	if sc == nil || sc.Classes&categories.ClassPure == 0 {
+		return "", errToken
+	}
+	return name, nil
+}
+
+// via is the syscall number that skips a call of arch: Via's, or -1.
+func (r *Rule) via(arch event.Arch) int {
+	if r.Via != "" {
+		if sc := decode.TableFor(arch).ByName(r.Via); sc != nil {
+			return sc.Nr
+		}
+	}
+	return -1
 }
 
 var actNames = map[string]acts{
 	"error": actError, "retval": actRetval, "signal": actSignal,
 	"delay_enter": actDelayEnter, "delay_exit": actDelayExit,
-	"poke_enter": actPokeEnter, "poke_exit": actPokeExit,
+	"poke_enter": actPokeEnter, "poke_exit": actPokeExit, "syscall": actSyscall,
 }
 
 // leadingUint reads the decimal number s starts with, as strtol does

@@ -51,6 +51,8 @@ func TestParse(t *testing.T) {
 		{"open", true, Rule{Errno: syscall.ENOSYS, When: Every}},
 		{"open:when=2", true, Rule{Errno: syscall.ENOSYS, When: When{First: 2}}},
 		{"open:error=EPERM", true, Rule{Errno: syscall.EPERM, When: Every}},
+		{"open:syscall=getpid:retval=3", false, Rule{Retval: 3, HasRetval: true, Via: "getpid", When: Every}},
+		{"open:syscall=gettid", true, Rule{Errno: syscall.ENOSYS, Via: "gettid", When: Every}},
 	} {
 		got, err := Parse(tc.spec, tc.fault, anySet)
 		if err != nil {
@@ -100,6 +102,21 @@ func TestParseErrors(t *testing.T) {
 	_, err = Parse("open:retval=1", true, anySet)
 	if want := "invalid fault argument 'open:retval=1'"; err == nil || err.Error() != want {
 		t.Errorf("error %v, want %q", err, want)
+	}
+}
+
+// TestVia: syscall= runs its syscall, on each arch by its own number, in
+// place of a skipped call; none is -1.
+func TestVia(t *testing.T) {
+	r := Rule{Via: "getpid"}
+	if got := r.via(event.ArchX86_64); got != 39 {
+		t.Errorf("x86_64 getpid = %d, want 39", got)
+	}
+	if got := r.via(event.ArchI386); got != 20 {
+		t.Errorf("i386 getpid = %d, want 20", got)
+	}
+	if got := (&Rule{}).via(event.ArchX86_64); got != -1 {
+		t.Errorf("no syscall= gives %d, want -1", got)
 	}
 }
 

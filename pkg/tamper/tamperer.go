@@ -85,9 +85,9 @@ func (t *Tamperer) apply(s *tracer.Syscall) tracer.Action {
 	}
 	switch {
 	case r.Errno != 0:
-		_ = s.SetErrno(r.Errno)
+		_ = s.SetReturnVia(r.via(s.Arch), -int64(r.Errno))
 	case r.HasRetval:
-		_ = s.SetReturn(r.Retval)
+		_ = s.SetReturnVia(r.via(s.Arch), r.Retval)
 	}
 	s.Delay(r.DelayEnter)
 	poke(s, r.PokeEnter)

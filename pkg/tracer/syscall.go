@@ -83,6 +83,17 @@ func (s *Syscall) SetReturn(v int64) error {
 	return s.st.SetReturn(v)
 }
 
+// SetReturnVia is SetReturn, the call skipped at entry by running
+// syscall nr in its place (strace's inject=...:syscall=NAME): one without
+// side effects, such as getpid, which a seccomp filter or an audit rule
+// then sees. At exit it is SetReturn.
+func (s *Syscall) SetReturnVia(nr int, v int64) error {
+	if s.st == nil {
+		return ErrObservesOnly
+	}
+	return s.st.SetReturnVia(nr, v)
+}
+
 // SetErrno makes the call fail with e, as SetReturn does.
 func (s *Syscall) SetErrno(e syscall.Errno) error { return s.SetReturn(-int64(e)) }
 

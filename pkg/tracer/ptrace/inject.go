@@ -23,9 +23,11 @@ var (
 
 // tamper is what handlers asked of a task's current syscall.
 type tamper struct {
-	// skipped: the call was replaced by syscall -1 at entry, so the
-	// kernel does nothing; ret is then written as its result at exit.
+	// skipped: the call was replaced at entry by syscall via: -1, so
+	// that the kernel does nothing, or one without side effects
+	// (SetReturnVia); ret is then written as its result at exit.
 	skipped bool
+	via     int64
 	ret     int64
 	// wasSkipped: the call whose exit the task is stopped at was skipped.
 	wasSkipped bool
@@ -75,7 +77,7 @@ func (s *Stop) SetArg(i int, v uint64) error {
 	args[i] = v
 	nr := int64(c.Nr)
 	if s.t.tamper.skipped {
-		nr = noSyscall
+		nr = s.t.tamper.via
 	}
 	if err := setEntry(s.t.tid, c.Arch, nr, &args); err != nil {
 		return s.fail("set argument", err)
@@ -88,15 +90,21 @@ func (s *Stop) SetArg(i int, v uint64) error {
 // SetReturn makes the call return ret (the raw value: -errno for a
 // failure). At entry the kernel skips the call; at exit the result the
 // kernel gave is replaced. Either way the Call is marked Injected.
-func (s *Stop) SetReturn(ret int64) error {
+func (s *Stop) SetReturn(ret int64) error { return s.SetReturnVia(noSyscall, ret) }
+
+// SetReturnVia is SetReturn, the call skipped at entry by running
+// syscall nr in its place, as strace's inject=...:syscall=NAME does: one
+// without side effects (getpid), for a seccomp filter or audit rule that
+// must see a real call. nr -1 runs none. At exit it is SetReturn.
+func (s *Stop) SetReturnVia(nr int, ret int64) error {
 	c := &s.t.call
 	switch {
 	case s.atEntry():
 		args := c.Raw
-		if err := setEntry(s.t.tid, c.Arch, noSyscall, &args); err != nil {
+		if err := setEntry(s.t.tid, c.Arch, int64(nr), &args); err != nil {
 			return s.fail("set return", err)
 		}
-		s.t.tamper.skipped, s.t.tamper.ret = true, ret
+		s.t.tamper.skipped, s.t.tamper.via, s.t.tamper.ret = true, int64(nr), ret
 		return nil
 	case s.atExit():
 		if err := setResult(s.t.tid, ret); err != nil {
