@@ -367,8 +367,19 @@ func (e *Engine) release(t *task, sig int) {
 	}
 	e.colo.restore(t.tid, t.tgid)
 	_ = detach(t.tid, sig)
-	delete(e.tasks, t.tid)
+	e.forget(t)
 	e.emitTask(event.KindDetach, t)
+}
+
+// forget drops t, which ended or was detached. A task adopted at its
+// own first stop may see its creator's clone event still to come: that
+// must not bring it back (a task no longer traced would be waited for
+// without end).
+func (e *Engine) forget(t *task) {
+	delete(e.tasks, t.tid)
+	if t.early {
+		e.unannounced[t.tid] = struct{}{}
+	}
 }
 
 func (e *Engine) syscallStop(t *task) {
@@ -601,12 +612,7 @@ func (e *Engine) taskEnded(t *task, ws unix.WaitStatus) {
 		decode.Lost(&t.call)
 		e.emitCall(event.KindSyscallExit, t)
 	}
-	delete(e.tasks, t.tid)
-	if t.early {
-		// Its creator's clone event may still be to come: it must not
-		// bring the task back.
-		e.unannounced[t.tid] = struct{}{}
-	}
+	e.forget(t)
 	if t.startup && t.tid != e.spawned {
 		// One of the spawn stub's own threads.
 		return
