@@ -358,7 +358,7 @@ func (e *Engine) release(t *task, sig int) {
 		// The spawn stub has not exec'd the program yet: rather than let
 		// it start untraced, it does not start at all.
 		_ = unix.Kill(t.tid, unix.SIGKILL)
-		delete(e.tasks, t.tid)
+		e.forget(t)
 		return
 	}
 	if t.filtered {

@@ -168,7 +168,7 @@ func (e *Engine) mute(t *task, sig int) {
 // serveMuted handles a stop of a muted task: it runs on as if untraced.
 func (e *Engine) serveMuted(t *task, ws unix.WaitStatus) {
 	if ws.Exited() || ws.Signaled() {
-		delete(e.tasks, t.tid)
+		e.forget(t)
 		if t.tid == e.spawned {
 			e.status, e.statusSet = ws, true
 		}
