@@ -269,7 +269,9 @@ func (x *ctx) cmsgsValue(addr uint64, buf le, size uint64) event.Value {
 			rest -= hdr
 			break
 		}
-		step := (clen + uint64(ws) - 1) &^ uint64(ws-1)
+		// n, not clen: a cmsg_len near 2^64 would round up past zero
+		// and step nowhere.
+		step := (n + uint64(ws) - 1) &^ uint64(ws-1)
 		if step >= rest {
 			rest = 0
 			break
