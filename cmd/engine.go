@@ -17,11 +17,13 @@ type EngineOptions struct {
 	Tree     bool   // --tree: with -p, the descendants too
 	Buffer   string // --ebpf-buffer: the ring buffer's size
 	Colocate bool   // --colocate: gtrace and the program on one CPU
+	PollIdle bool   // --poll-idle: idle CPUs poll while gtrace is busy
 }
 
 func (o *EngineOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.Engine, "engine", "auto", "how to trace: `ptrace`, ebpf (observes only, near native speed; needs root or CAP_BPF+CAP_PERFMON) or auto")
 	f.BoolVar(&o.Tree, "tree", false, "with -p, also trace every descendant of the processes, and what they start")
+	f.BoolVar(&o.PollIdle, "poll-idle", true, "while the program keeps gtrace busy, have idle CPUs poll rather than sleep (a CPU latency request, root only): stops are answered several times faster; the program is untouched")
 	f.BoolVar(&o.Colocate, "colocate", false, "run gtrace's tracing thread and the traced program on one CPU: several times faster, but it changes the program's CPU affinity (a started program keeps it)")
 	f.StringVar(&o.Buffer, "ebpf-buffer", "32M", "size of the eBPF engine's ring buffer (`SIZE` in bytes, K, M or G); events that do not fit are counted as lost")
 }
@@ -47,7 +49,7 @@ func (o *EngineOptions) apply(topts *tracer.Options, attaching, tampering bool) 
 	if err != nil {
 		return usagef("--ebpf-buffer: %v", err)
 	}
-	topts.Engine, topts.Tree, topts.BufferSize, topts.Colocate = e, o.Tree, size, o.Colocate
+	topts.Engine, topts.Tree, topts.BufferSize, topts.Colocate, topts.PollIdle = e, o.Tree, size, o.Colocate, o.PollIdle
 	return nil
 }
 

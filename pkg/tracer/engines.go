@@ -150,6 +150,7 @@ func newEngine(t *Tracer, opts Options, autoEBPF bool) (engine, error) {
 		Trace:    func(arch event.Arch, nr int) bool { return t.disp.wants(arch, nr) },
 		Handler:  (*engineHandler)(t),
 		Colocate: opts.Colocate,
+		PollIdle: opts.PollIdle,
 	})}, nil
 }
 

@@ -61,6 +61,10 @@ type Config struct {
 	// Colocate runs the engine's thread and the tracees on one CPU
 	// (see colocate.go): faster, but it changes the tracees' affinity.
 	Colocate bool
+	// PollIdle keeps idle CPUs polling rather than halting while the
+	// engine is busy (see pollidle.go): faster wake-ups, the tracees
+	// untouched, at the cost of the idle CPUs' power meanwhile.
+	PollIdle bool
 }
 
 // Engine is one tracing session.
@@ -70,6 +74,8 @@ type Engine struct {
 	// unannounced holds tasks that were adopted at their own first stop
 	// and have ended before their creator's clone event came.
 	unannounced map[int]struct{}
+	// idle is the PM QoS request that keeps idle CPUs polling.
+	idle pollIdle
 
 	// spawned is the pid of the program Spawn started, 0 if none.
 	spawned int
@@ -194,6 +200,10 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 	defer e.stopWakers()
 	defer quietChildStops()()
 	defer e.colo.unpinEngine()
+	if e.cfg.PollIdle {
+		e.idle.open()
+		defer e.idle.close()
+	}
 	flushed := time.Now()
 	for len(e.tasks) > 0 {
 		if e.stopRequested.Load() && !e.detaching {
@@ -207,7 +217,9 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 		if err == nil && pid == 0 {
 			e.cfg.Handler.Idle()
 			e.armTimer()
+			e.idle.relax()
 			pid, ws, err = wait4(0)
+			e.idle.arm()
 			flushed = time.Now()
 		} else if now := time.Now(); now.Sub(flushed) > flushEvery {
 			e.cfg.Handler.Idle()
