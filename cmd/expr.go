@@ -30,8 +30,10 @@ type selection struct {
 	// resolved holds the -P paths that name another (a symbolic link),
 	// with what they resolve to.
 	resolved [][2]string
-	// quiet is -e quiet='s set, nil when not given.
-	quiet *quietSet
+	// quiet is -e quiet='s set, decodeFDs -e decode-fds='s; nil when
+	// not given.
+	quiet     *quietSet
+	decodeFDs *decode.FDDecode
 	// raw is -e raw='s set of calls shown undecoded, abbrev -e
 	// abbrev='s of calls abbreviated; nil when not given.
 	raw, abbrev *filter.Syscalls
@@ -110,6 +112,10 @@ func (s *selection) qualify(expr string) error {
 		var q quietSet
 		q, err = parseQuiet(value)
 		s.quiet = &q
+	case "decode-fds", "decode-fd":
+		var d decode.FDDecode
+		d, err = parseDecodeFDs(value)
+		s.decodeFDs = &d
 	case "abbrev", "a":
 		s.abbrev, err = filter.ParseTrace(value)
 	case "raw", "x":
@@ -160,6 +166,7 @@ var canonicalQualifier = map[string]string{
 	"read": "read", "reads": "read", "r": "read", "raw": "raw", "x": "raw",
 	"abbrev": "abbrev", "a": "abbrev",
 	"quiet": "quiet", "silent": "quiet", "silence": "quiet", "q": "quiet",
+	"decode-fds": "decode-fds", "decode-fd": "decode-fds",
 	"write": "write", "writes": "write", "w": "write",
 }
 
@@ -167,7 +174,7 @@ var canonicalQualifier = map[string]string{
 // (yet): named, so that their use is an error rather than a syscall name.
 var straceQualifiers = []string{
 	"verbose", "v",
-	"kvm", "decode-fd", "decode-fds",
+	"kvm",
 	"decode-pid", "decode-pids", "secontext",
 }
 

@@ -301,6 +301,8 @@ func TestSelectionUsageErrors(t *testing.T) {
 		{[]string{"-e", "fd=-1", "true"}, `unknown descriptor "-1"`},
 		{[]string{"-e", "verbose=none", "true"}, `gtrace: -e verbose: not supported`},
 		{[]string{"-e", "quiet=foo", "true"}, `gtrace: -e quiet: invalid quiet 'foo'`},
+		{[]string{"--decode-fds=signalfd", "true"}, `invalid decode-fds 'signalfd'`},
+		{[]string{"-e", "decode-fds=path,x", "true"}, `gtrace: -e decode-fds: invalid decode-fds 'x'`},
 		{[]string{"--quiet=exit,bogus", "true"}, `invalid quiet 'bogus'`},
 		{[]string{"-e", "abbrev=opne", "true"}, `gtrace: -e abbrev: invalid system call 'opne'`},
 		{[]string{"-e", "raw=%foo", "true"}, `gtrace: -e raw: invalid system call '%foo'`},

@@ -37,8 +37,8 @@ type Options struct {
 	StrSize       int
 	Verbose       bool
 	Hex           int
-	FDPaths       int
-	Quiet         quietFlag
+	FDPaths       countOrSet[decode.FDDecode]
+	Quiet         countOrSet[quietSet]
 	Timestamps    int
 	Relative      bool
 	Durations     bool
@@ -163,7 +163,9 @@ running processes it attaches to, and prints them as strace does.`,
 	f.IntVarP(&opts.StrSize, "string-limit", "s", decode.DefaultStrSize, "print at most `N` bytes of each string")
 	f.BoolVarP(&opts.Verbose, "no-abbrev", "v", false, "print structures, argument vectors and environments in full")
 	f.CountVarP(&opts.Hex, "hex", "x", "print non-ASCII strings in hex (-xx: all strings)")
-	f.CountVarP(&opts.FDPaths, "decode-fds", "y", "print the paths of file descriptors (-yy: socket endpoints too)")
+	opts.FDPaths.parse = parseDecodeFDs
+	f.VarPF(&opts.FDPaths, "decode-fds", "y", "print the paths of file descriptors (-yy: socket endpoints, devices and pidfds too; --decode-fds=SET: path, socket, dev, pidfd)").NoOptDefVal = "+1"
+	opts.Quiet.parse = parseQuiet
 	f.VarPF(&opts.Quiet, "quiet", "q", "suppress attach/detach messages (-qq: exit status lines too, -qqq: all; --quiet=SET: attach, exit, path-resolution, personality, superseded)").NoOptDefVal = "+1"
 	f.CountVarP(&opts.Timestamps, "timestamps", "t", "prefix lines with the time of day (-tt: with microseconds, -ttt: epoch seconds)")
 	f.BoolVarP(&opts.Relative, "relative-timestamps", "r", false, "prefix lines with the time since the previous line")
@@ -274,7 +276,7 @@ func run(ctx context.Context, opts *Options) error {
 	fm, res := newFormatter(opts, out, sopts, separate)
 
 	topts.Follow = opts.Follow > 0 || separate
-	topts.Decode = decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDPaths: opts.FDPaths, Xlat: style.Xlat,
+	topts.Decode = decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDDecode: fdDecoding(opts, sel), Xlat: style.Xlat,
 		NamesOnly: printsNoArguments(opts, sel)}
 	sel.decodeOptions(&topts.Decode)
 	topts.Trace = sel.syscalls()

@@ -27,6 +27,8 @@ var rules = []rule{
 	// Inodes of pipes and sockets.
 	{regexp.MustCompile(`(pipe|socket|UNIX|UNIX-STREAM|TCP|UDP|TCPv6|UDPv6|NETLINK|RAW|PING):\[\d+([\]>,-])`), "$1:[INODE$2"},
 	{regexp.MustCompile(`->\d+([\],])`), "->INODE$1"},
+	// The process of a pidfd.
+	{regexp.MustCompile(`<pid:\d+>`), "<pid:PID>"},
 	// The bytes of ephemeral ports, as -X raw and verbose show them.
 	{regexp.MustCompile(`(sin6?_port)="(\\x[0-9a-f]{2}){2}"`), `$1="PORT"`},
 	// Process ids.

@@ -61,6 +61,10 @@ var programs = []program{
 	{src: "dumpio.c", args: func(dir string) []string { return []string{filepath.Join(dir, "file")} },
 		flags: [][]string{{"-e", "read=all", "-e", "write=all"}, {"-e", "read=21,22", "-e", "write=!21"}, {"-e", "write=20,24,27", "-e", "read=none"}, {"-e", "raw=all", "-e", "read=all"}},
 		scope: dumpCalls, min: 1},
+	// -y, -yy and --decode-fds=SET on each kind of descriptor.
+	{src: "decodefds.c", flags: [][]string{{"-y"}, {"-yy"}, {"--decode-fds=dev"}, {"--decode-fds=pidfd"},
+		{"--decode-fds=socket"}, {"--decode-fds=path,dev"}, {"-e", "decode-fds=all"}, {"--decode-fds=!path"}},
+		scope: regexp.MustCompile(`^(write|close)\(`), min: 1},
 	// i386: a 32-bit program without libc, all of whose calls count, and
 	// a 64-bit one making int $0x80 calls.
 	{src: "compat32.c", cflags: []string{"-m32", "-O1", "-nostdlib", "-static", "-ffreestanding", "-fno-pic", "-fno-stack-protector"}, flags: [][]string{nil}, min: 0.9},

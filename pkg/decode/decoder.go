@@ -43,13 +43,37 @@ type FDInfo struct {
 	Endpoints bool
 	// Device is a device's type and numbers: "char 1:3".
 	Device string
+	// Link is the descriptor's /proc link where Path shows something
+	// else ("socket:[1234]" for endpoints, "anon_inode:[pidfd]" for
+	// "pid:42"): what --decode-fds=path alone shows.
+	Link string
 }
+
+// FDDecode is what strace's --decode-fds=SET shows of descriptors: -y is
+// FDDecodePath, -yy all of them.
+type FDDecode uint8
+
+const (
+	// FDDecodePath: the path (the /proc link).
+	FDDecodePath FDDecode = 1 << iota
+	// FDDecodeSocket: a socket's protocol and endpoints.
+	FDDecodeSocket
+	// FDDecodeDev: a device's path, type and numbers.
+	FDDecodeDev
+	// FDDecodePidfd: the process a pidfd refers to.
+	FDDecodePidfd
+
+	FDDecodeAll = FDDecodePath | FDDecodeSocket | FDDecodeDev | FDDecodePidfd
+)
 
 // Options are strace's decoding flags.
 type Options struct {
 	StrSize int  // -s: bytes of a string or buffer to show (default 32)
 	Verbose bool // -v: print structures, argv and environment in full
 	FDPaths int  // -y (1) and -yy (2): show what descriptors refer to
+	// FDDecode, when set, says what descriptors show in place of
+	// FDPaths (--decode-fds=SET).
+	FDDecode FDDecode
 	// MaxArray bounds the elements of an array shown (strace: -s as well).
 	MaxArray int
 	// Xlat is -X: how constants print in the text strace builds after a

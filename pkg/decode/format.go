@@ -2,6 +2,7 @@ package decode
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/gtrace/gtrace/pkg/event"
 )
@@ -187,22 +188,52 @@ func (x *ctx) fd(fd int64) event.Value { return x.fdIn(x.pid, fd) }
 // fdIn returns a descriptor of process pid (kcmp's, say).
 func (x *ctx) fdIn(pid int, fd int64) event.Value {
 	v := event.FD(fd)
-	if (fd < 0 && fd != AtFDCWD) || x.d.Opts.FDPaths == 0 || x.d.FDs == nil || pid <= 0 {
+	show := x.d.fdDecode()
+	if (fd < 0 && fd != AtFDCWD) || show == 0 || x.d.FDs == nil || pid <= 0 {
 		return v
 	}
-	if dd, ok := x.d.FDs.(FDDescriber); ok && x.d.Opts.FDPaths > 1 {
-		info := dd.DescribeFD(pid, int(fd))
+	dd, ok := x.d.FDs.(FDDescriber)
+	if !ok || show == FDDecodePath {
+		v.Text = x.d.FDs.FDPath(pid, int(fd))
+		return v
+	}
+	info := dd.DescribeFD(pid, int(fd))
+	kind := FDDecodePath
+	switch {
+	case info.Endpoints && strings.HasPrefix(info.Path, "pid:"):
+		kind = FDDecodePidfd
+	case info.Endpoints:
+		kind = FDDecodeSocket
+	case info.Device != "":
+		kind = FDDecodeDev
+	}
+	switch {
+	case kind != FDDecodePath && show&kind != 0:
 		v.Text = info.Path
 		if info.Endpoints {
 			v.Quote = event.QuoteRaw
-		}
-		if info.Device != "" {
+		} else {
 			v.Elems = []event.Value{event.Text(info.Device)}
 		}
-		return v
+	case show&FDDecodePath != 0 && info.Link != "":
+		v.Text = info.Link
+	case show&FDDecodePath != 0:
+		v.Text = info.Path
 	}
-	v.Text = x.d.FDs.FDPath(pid, int(fd))
 	return v
+}
+
+// fdDecode is what descriptors show: FDDecode, or -y's and -yy's.
+func (d *Decoder) fdDecode() FDDecode {
+	switch {
+	case d.Opts.FDDecode != 0:
+		return d.Opts.FDDecode
+	case d.Opts.FDPaths == 1:
+		return FDDecodePath
+	case d.Opts.FDPaths > 1:
+		return FDDecodeAll
+	}
+	return 0
 }
 
 // Return-value formats.

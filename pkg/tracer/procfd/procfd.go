@@ -67,13 +67,13 @@ func (r *Resolver) DescribeFD(pid, fd int) decode.FDInfo {
 	}
 	if inode, ok := socketInode(path); ok {
 		if s := r.socket(link, inode); s != "" {
-			return decode.FDInfo{Path: s, Endpoints: true}
+			return decode.FDInfo{Path: s, Endpoints: true, Link: path}
 		}
 		return decode.FDInfo{Path: path}
 	}
 	if path == "anon_inode:[pidfd]" {
 		if target := pidfdTarget(pid, fd); target > 0 {
-			return decode.FDInfo{Path: "pid:" + strconv.Itoa(target), Endpoints: true}
+			return decode.FDInfo{Path: "pid:" + strconv.Itoa(target), Endpoints: true, Link: path}
 		}
 	}
 	return decode.FDInfo{Path: path, Device: device(path)}

@@ -35,7 +35,8 @@ func TestDescribeSockets(t *testing.T) {
 	defer unix.Close(sv[1])
 	a, b := inode(t, sv[0]), inode(t, sv[1])
 	want := fmt.Sprintf("UNIX-STREAM:[%d->%d]", a, b)
-	if got := r.DescribeFD(pid, sv[0]); got != (decode.FDInfo{Path: want, Endpoints: true}) {
+	link := fmt.Sprintf("socket:[%d]", a)
+	if got := r.DescribeFD(pid, sv[0]); got != (decode.FDInfo{Path: want, Endpoints: true, Link: link}) {
 		t.Errorf("socketpair: %+v, want %s", got, want)
 	}
 
@@ -155,7 +156,7 @@ func TestDescribeNetlinkAndPaths(t *testing.T) {
 	pidfd, err := unix.PidfdOpen(pid, 0)
 	if err == nil {
 		defer unix.Close(pidfd)
-		want := decode.FDInfo{Path: "pid:" + strconv.Itoa(pid), Endpoints: true}
+		want := decode.FDInfo{Path: "pid:" + strconv.Itoa(pid), Endpoints: true, Link: "anon_inode:[pidfd]"}
 		if got := r.DescribeFD(pid, pidfd); got != want {
 			t.Errorf("pidfd: %+v, want %+v", got, want)
 		}
