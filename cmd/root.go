@@ -276,7 +276,11 @@ func run(ctx context.Context, opts *Options) error {
 	fm, res := newFormatter(opts, out, sopts, separate)
 
 	topts.Follow = opts.Follow > 0 || separate
-	topts.Decode = decode.Options{StrSize: opts.StrSize, Verbose: opts.Verbose, FDDecode: fdDecoding(opts, sel), Xlat: style.Xlat,
+	strSize := opts.StrSize
+	if strSize == 0 {
+		strSize = -1 // strace's -s 0: no bytes at all
+	}
+	topts.Decode = decode.Options{StrSize: strSize, Verbose: opts.Verbose, FDDecode: fdDecoding(opts, sel), Xlat: style.Xlat,
 		NamesOnly: printsNoArguments(opts, sel)}
 	sel.decodeOptions(&topts.Decode)
 	topts.Trace = sel.syscalls()

@@ -49,7 +49,7 @@ var netCalls = regexp.MustCompile(`^(socket|socketpair|bind|connect|listen|accep
 var dumpCalls = regexp.MustCompile(`^((p?(read|write)v?2?|pread64|pwrite64|sendto|recvfrom|sendm?msg|recvm?msg|mq_timed(send|receive)|vmsplice)\(| [|*=] )`)
 
 var programs = []program{
-	{src: "inet.c", flags: [][]string{nil, {"-yy"}, {"-v"}, {"-xx"}, {"-s", "2"}, {"-X", "raw"}, {"-X", "verbose"}, {"-e", "raw=all"}, {"-e", "raw=!connect,bind"}}, scope: netCalls, min: 1},
+	{src: "inet.c", flags: [][]string{nil, {"-yy"}, {"-v"}, {"-xx"}, {"-s", "2"}, {"-s", "0"}, {"-X", "raw"}, {"-X", "verbose"}, {"-e", "raw=all"}, {"-e", "raw=!connect,bind"}}, scope: netCalls, min: 1},
 	{src: "unix.c", args: func(dir string) []string {
 		return []string{filepath.Join(dir, "sock"), "gtrace-stracediff-" + filepath.Base(dir)}
 	}, flags: [][]string{nil, {"-yy"}, {"-xx"}, {"-v", "-yy"}}, scope: netCalls, min: 1},
@@ -59,8 +59,11 @@ var programs = []program{
 	// -e read= and -e write=: the data of every call strace dumps, and
 	// the calls it does not.
 	{src: "dumpio.c", args: func(dir string) []string { return []string{filepath.Join(dir, "file")} },
-		flags: [][]string{{"-e", "read=all", "-e", "write=all"}, {"-e", "read=21,22", "-e", "write=!21"}, {"-e", "write=20,24,27", "-e", "read=none"}, {"-e", "raw=all", "-e", "read=all"}},
+		flags: [][]string{{"-e", "read=all", "-e", "write=all"}, {"-e", "read=21,22", "-e", "write=!21"}, {"-e", "write=20,24,27", "-e", "read=none"}, {"-e", "raw=all", "-e", "read=all"}, {"-s", "0", "-e", "write=all"}},
 		scope: dumpCalls, min: 1},
+	// A task's name, bounded by TASK_COMM_LEN and by -s.
+	{src: "comm.c", flags: [][]string{nil, {"-s", "16"}, {"-s", "15"}, {"-s", "5"}, {"-s", "0"}},
+		scope: regexp.MustCompile(`^prctl\(`), min: 1},
 	// -y, -yy and --decode-fds=SET on each kind of descriptor.
 	{src: "decodefds.c", flags: [][]string{{"-y"}, {"-yy"}, {"--decode-fds=dev"}, {"--decode-fds=pidfd"},
 		{"--decode-fds=socket"}, {"--decode-fds=path,dev"}, {"-e", "decode-fds=all"}, {"--decode-fds=!path"}},

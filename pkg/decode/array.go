@@ -121,3 +121,14 @@ var (
 	// preadv's offset, which x86_64 passes whole in the low one).
 	FmtNone = &Format{Name: "none", Decode: func(*ctx, int) event.Value { return event.Value{} }}
 )
+
+// fixedArray is an array whose few elements were read with their struct
+// (sysinfo's loads, pipe's descriptors), shown as strace's print_array
+// shows any: at most -s of them unless verbose, then "...".
+func (x *ctx) fixedArray(elems ...event.Value) event.Value {
+	v := event.Value{Kind: event.VArray, Elems: elems}
+	if !x.verbose() && len(elems) > x.d.Opts.MaxArray {
+		v.Elems, v.Trunc = elems[:x.d.Opts.MaxArray], true
+	}
+	return v
+}

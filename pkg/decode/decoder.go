@@ -68,7 +68,9 @@ const (
 
 // Options are strace's decoding flags.
 type Options struct {
-	StrSize int  // -s: bytes of a string or buffer to show (default 32)
+	// StrSize is -s: the bytes of a string or buffer to show; 0 is
+	// strace's default, 32, and a negative size shows none (-s 0).
+	StrSize int
 	Verbose bool // -v: print structures, argv and environment in full
 	FDPaths int  // -y (1) and -yy (2): show what descriptors refer to
 	// FDDecode, when set, says what descriptors show in place of
@@ -126,8 +128,11 @@ type Decoder struct {
 
 // NewDecoder returns a Decoder with strace's defaults for unset options.
 func NewDecoder(opts Options, fds FDResolver) *Decoder {
-	if opts.StrSize <= 0 {
+	switch {
+	case opts.StrSize == 0:
 		opts.StrSize = DefaultStrSize
+	case opts.StrSize < 0:
+		opts.StrSize = 0
 	}
 	if opts.MaxArray <= 0 {
 		opts.MaxArray = opts.StrSize

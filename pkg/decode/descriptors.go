@@ -79,6 +79,6 @@ var (
 		if !ok {
 			return v
 		}
-		return event.Value{Kind: event.VArray, Elems: []event.Value{x.fd(b.s32(0)), x.fd(b.s32(4))}}
+		return x.fixedArray(x.fd(b.s32(0)), x.fd(b.s32(4)))
 	})
 )

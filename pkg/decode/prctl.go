@@ -115,7 +115,7 @@ var prctlOptions = map[uint64]prctlOption{
 	0x25: {args: args(prOutUint)}, 0x13: {args: args(prOutUint)}, 9: {args: args(prOutUint)}, 0xb: {args: args(prOutUint)},
 	3: {retEnum: PrDumpable},
 	0x10: {args: args(opArg{out: true, show: func(x *ctx, addr uint64) event.Value {
-		return x.out(x.word(addr), func(x *ctx, addr uint64) event.Value { return x.cstring(addr, 16) })
+		return x.out(x.word(addr), func(x *ctx, addr uint64) event.Value { return x.cstring(addr, min(16, x.d.Opts.StrSize)) })
 	}})},
 	2:    {args: args(opArg{out: true, show: prBoxed(func(v uint32) event.Value { return enumVal(uint64(v), SignalSyms) })})},
 	0x1b: {retFlags: SecureBits},
@@ -135,7 +135,7 @@ var prctlOptions = map[uint64]prctlOption{
 		}
 		return event.Hex(v)
 	}}, prArgHex, prArgHex)},
-	0xf: {args: args(opArg{show: func(x *ctx, addr uint64) event.Value { return x.cstring(x.word(addr), 15) }})},
+	0xf: {args: args(opArg{show: func(x *ctx, addr uint64) event.Value { return x.cstring(x.word(addr), min(15, x.d.Opts.StrSize)) }})},
 	0x53564d41: {args: args(opArg{show: prEnum(PrSetVMA)}, opArg{show: prAddr}, prArgUint,
 		opArg{show: func(x *ctx, addr uint64) event.Value { return x.cstring(x.word(addr), x.d.Opts.StrSize) }})},
 	0x23: {args: args(opArg{show: prEnum(PrSetMM)}, prArgHex, prArgHex, prArgHex)},

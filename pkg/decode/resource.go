@@ -82,8 +82,7 @@ func (x *ctx) sysinfo(addr uint64) event.Value {
 	u := func(name string, off int) event.Value { return event.Field(name, event.Uint(b.u64(off))) }
 	return strct(
 		event.Field("uptime", event.Int(b.s64(0))),
-		event.Field("loads", event.Value{Kind: event.VArray, Elems: []event.Value{
-			event.Uint(b.u64(8)), event.Uint(b.u64(16)), event.Uint(b.u64(24))}}),
+		event.Field("loads", x.fixedArray(event.Uint(b.u64(8)), event.Uint(b.u64(16)), event.Uint(b.u64(24)))),
 		u("totalram", 32), u("freeram", 40), u("sharedram", 48), u("bufferram", 56),
 		u("totalswap", 64), u("freeswap", 72),
 		event.Field("procs", event.Uint(b.u16(80))),

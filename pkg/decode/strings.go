@@ -74,7 +74,8 @@ func (x *ctx) buffer(addr, n uint64) event.Value {
 		show = max
 	}
 	if show == 0 {
-		return event.Str(nil, false)
+		// Nothing to show (a read of 0 bytes, or -s 0): "" or ""...
+		return event.Str(nil, n > 0)
 	}
 	b, ok := x.readFull(addr, int(show))
 	if !ok {
