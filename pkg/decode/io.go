@@ -68,14 +68,20 @@ var (
 // their buffers in all; ^0 shows each buffer up to its length. A failed
 // call's buffers show their addresses.
 func (x *ctx) iovec(addr, n, data uint64) event.Value {
-	failed := x.exit && x.failed()
+	if x.exit && x.failed() {
+		return x.iovecWith(addr, n, func(base, _ uint64) event.Value { return event.Ptr(base) })
+	}
+	return x.iovecs(addr, n, data)
+}
+
+// iovecs decodes an array of n struct iovec at addr, the buffers showing
+// at most data bytes in all (the return value of a read), or each up to
+// its length with unlimited.
+func (x *ctx) iovecs(addr, n, data uint64) event.Value {
 	return x.iovecWith(addr, n, func(base, length uint64) event.Value {
 		show := min(length, data)
-		if data != ^uint64(0) {
+		if data != unlimited {
 			data -= show
-		}
-		if failed {
-			return event.Ptr(base)
 		}
 		return x.buffer(base, show)
 	})

@@ -120,27 +120,6 @@ func (x *ctx) msghdrValue(b le, user *int64, data uint64) event.Value {
 	return v
 }
 
-// iovecs decodes an array of n struct iovec at addr, the buffers showing
-// at most data bytes in all (the return value of a read).
-func (x *ctx) iovecs(addr, n, data uint64) event.Value {
-	ws := x.ws()
-	return x.array(addr, n, iovecSize(ws), func(b le) event.Value {
-		base, size := b.wordAt(0, ws), b.wordAt(1, ws)
-		show := min(size, data)
-		if data != unlimited {
-			data -= show
-		}
-		buf := event.Ptr(0)
-		if base != 0 {
-			buf = x.buffer(base, show)
-		}
-		return event.Value{Kind: event.VStruct, Elems: []event.Value{
-			event.Field("iov_base", buf),
-			event.Field("iov_len", event.Uint(size)),
-		}}
-	})
-}
-
 // saveMmsgNamelens keeps, for recvmmsg, the msg_namelen of each message
 // before the call. sendmmsg keeps nothing.
 func saveMmsgNamelens(x *ctx, i int) event.Value {
