@@ -69,33 +69,40 @@ func (d *Decoder) Captures(sc *Syscall) []ArgCapture {
 	var out []ArgCapture
 	for i := range sc.Args {
 		f := formatOf(sc.Args[i].Fmt)
-		c := f.Capture
-		if c.Kind == CaptureNone {
-			continue
+		if s := f.SaveCapture; s.Kind != CaptureNone && f.Out {
+			// What Save reads at entry, besides what Decode reads at exit.
+			out = append(out, d.argCapture(sc, i, s, false))
 		}
-		size := c.Size
-		if size == 0 {
-			size = d.Opts.StrSize
+		if f.Capture.Kind != CaptureNone {
+			out = append(out, d.argCapture(sc, i, f.Capture, f.Out))
 		}
-		ac := ArgCapture{Kind: c.Kind, Arg: i, Len: int(sc.Args[i].Aux), Exit: f.Out, Max: size}
-		switch c.Kind {
-		case CaptureStrings:
-			ac.Max, ac.StrMax = d.Opts.MaxArray+1, d.Opts.StrSize
-			if d.Opts.Verbose || d.Opts.Abbrev != nil {
-				ac.Max = maxCapturedPointers
-			}
-		case CaptureEnviron:
-			ac.Max = maxCapturedPointers
-			if d.Opts.Verbose || d.Opts.Abbrev != nil {
-				ac.StrMax = d.Opts.StrSize
-			}
-		}
-		if c.Kind != CaptureBuffer || ac.Len < 0 {
-			ac.Len = 0
-		}
-		out = append(out, ac)
 	}
 	return out
+}
+
+// argCapture makes c, argument i's, concrete: copied at exit or entry.
+func (d *Decoder) argCapture(sc *Syscall, i int, c Capture, exit bool) ArgCapture {
+	size := c.Size
+	if size == 0 {
+		size = d.Opts.StrSize
+	}
+	ac := ArgCapture{Kind: c.Kind, Arg: i, Len: int(sc.Args[i].Aux), Exit: exit, Max: size}
+	switch c.Kind {
+	case CaptureStrings:
+		ac.Max, ac.StrMax = d.Opts.MaxArray+1, d.Opts.StrSize
+		if d.Opts.Verbose || d.Opts.Abbrev != nil {
+			ac.Max = maxCapturedPointers
+		}
+	case CaptureEnviron:
+		ac.Max = maxCapturedPointers
+		if d.Opts.Verbose || d.Opts.Abbrev != nil {
+			ac.StrMax = d.Opts.StrSize
+		}
+	}
+	if c.Kind != CaptureBuffer || ac.Len < 0 {
+		ac.Len = 0
+	}
+	return ac
 }
 
 // Captures of the Formats that read memory; a Format added elsewhere
@@ -125,6 +132,7 @@ func init() {
 	} {
 		fc.f.Capture = fc.c
 	}
+	FmtSocklenInout.SaveCapture = Capture{CaptureStruct, 4}
 }
 
 // Sizes of the structs the decoders read, x86_64 layout.

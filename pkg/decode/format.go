@@ -35,6 +35,9 @@ type Format struct {
 	// Capture is the memory Decode reads, for engines that copy it at
 	// the stop (see Capture); the zero value means none.
 	Capture Capture
+	// SaveCapture is the memory Save reads at entry, for an Out
+	// argument whose value before the call matters (an in/out length).
+	SaveCapture Capture
 }
 
 func formatOf(f *Format) *Format {

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -250,20 +251,29 @@ func TestSockaddrsCaptured(t *testing.T) {
 	prog := testprog.Build(t, filepath.Join("..", "testdata", "sockaddrs.c"))
 	got := map[string]string{}
 	rec := &recorder{onCall: func(c *event.Call) {
-		switch c.Name {
-		case "bind", "connect", "sendto":
-			var b []byte
-			for i := range c.Args {
-				b = c.Args[i].Val.AppendStrace(append(b, ", "...), &event.Style{})
-			}
-			got[c.Name] = string(b)
+		if _, seen := got[c.Name]; seen {
+			return
 		}
+		var b []byte
+		for i := range c.Args {
+			b = c.Args[i].Val.AppendStrace(append(b, ", "...), &event.Style{})
+		}
+		got[c.Name] = string(b)
 	}}
 	trace(t, Config{Handler: rec}, prog)
+	// Passed in: the first of each call.
 	for name, port := range map[string]string{"bind": "0", "connect": "1", "sendto": "9"} {
 		want := "{sa_family=AF_INET, sin_port=htons(" + port + "), sin_addr=inet_addr(\"127.0.0.1\")}"
 		if !strings.Contains(got[name], want) {
 			t.Errorf("%s's arguments %q, want %s among them", name, got[name], want)
+		}
+	}
+	// Filled by the kernel, with the length it had and the one it set
+	// (the ports are the kernel's choice).
+	filled := regexp.MustCompile(`\{sa_family=AF_INET, sin_port=htons\([1-9]\d*\), sin_addr=inet_addr\("127\.0\.0\.1"\)\}, \[128 => 16\]`)
+	for _, name := range []string{"getsockname", "recvfrom"} {
+		if !filled.MatchString(got[name]) {
+			t.Errorf("%s's arguments %q, want the address it was given, [128 => 16]", name, got[name])
 		}
 	}
 }
