@@ -153,8 +153,10 @@ type ctx struct {
 	// prev is the name of the task's previous call, when the caller
 	// reuses one Call per task (restart_syscall names it).
 	prev string
-	// spent counts the bytes of tracee memory read at this stop.
-	spent int
+	// spent counts the bytes of tracee memory read at this stop;
+	// dumped, those read for -e read= and -e write= (dump.go).
+	spent  int
+	dumped uint64
 }
 
 // arg returns the raw value of argument register i.

@@ -17,9 +17,10 @@ import "github.com/gtrace/gtrace/pkg/event"
 // FDSet selects descriptors (filter.FDSet is one).
 type FDSet interface{ Has(fd int) bool }
 
-// dumpLimit bounds the bytes dumped of one call: strace dumps any length,
-// a 64 KiB read at a time; gtrace keeps a call's data until it is printed,
-// so past this it dumps no more and says how much it left out.
+// dumpLimit bounds the bytes dumped of one call, all its buffers
+// together: strace dumps any length, a 64 KiB read at a time; gtrace
+// keeps a call's data until it is printed, so past this it dumps no more
+// and says how much it left out.
 const dumpLimit = 16 << 20
 
 // dumpChunk is one read of dumped data from the tracee.
@@ -64,36 +65,49 @@ func (x *ctx) dumpIO() {
 	}
 }
 
-// dumpData adds the n bytes at addr. Nothing is added when none can be
-// read, as strace prints nothing then.
+// dumpData adds the n bytes at addr, as many as can be read and the
+// call's bound leaves (Short counts those past the bound). A buffer of a
+// vector keeps its head line when none can be read, as in strace; a lone
+// buffer that cannot be read adds nothing.
 func (x *ctx) dumpData(kind event.DumpKind, index, addr, n uint64) {
-	if n == 0 || addr == 0 || x.mem == nil {
+	if n == 0 {
 		return
 	}
-	want := min(n, dumpLimit)
-	data := make([]byte, 0, want)
-	for uint64(len(data)) < want {
-		chunk := data[len(data):min(uint64(len(data))+dumpChunk, want)]
-		got, _ := x.mem.Read(addr+uint64(len(data)), chunk)
-		if got <= 0 {
-			break
-		}
-		data = data[:len(data)+got]
-		if got < len(chunk) {
-			break
+	want := min(n, dumpLimit-x.dumped)
+	var data []byte
+	if addr != 0 && x.mem != nil && want > 0 {
+		data = make([]byte, 0, want)
+		for uint64(len(data)) < want {
+			chunk := data[len(data):min(uint64(len(data))+dumpChunk, want)]
+			got, _ := x.mem.Read(addr+uint64(len(data)), chunk)
+			if got <= 0 {
+				break
+			}
+			data = data[:len(data)+got]
+			if got < len(chunk) {
+				break
+			}
 		}
 	}
-	if len(data) == 0 {
+	x.dumped += uint64(len(data))
+	if len(data) == 0 && want > 0 && kind == event.DumpData {
 		return
 	}
-	x.call.Dumps = append(x.call.Dumps, event.Dump{Kind: kind, Index: index, N: n, Data: data, Short: n - uint64(len(data))})
+	x.call.Dumps = append(x.call.Dumps, event.Dump{Kind: kind, Index: index, N: n, Data: data, Short: n - want})
 }
 
 // dumpIovecs adds the buffers of the count struct iovec at addr, data
-// bytes in all, stopping at an empty one.
+// bytes in all, stopping at an empty one. An array that cannot be read
+// whole (or claims more than a stop may read) dumps nothing, as in strace.
 func (x *ctx) dumpIovecs(addr, count, data uint64) {
 	ws := x.ws()
-	raw := x.read(addr, int(min(count, iovMax))*iovecSize(ws))
+	if count == 0 || count > readBudget/uint64(iovecSize(ws)) {
+		return
+	}
+	raw, ok := x.readFull(addr, int(count)*iovecSize(ws))
+	if !ok {
+		return
+	}
 	for i := 0; (i+1)*iovecSize(ws) <= len(raw); i++ {
 		iov := le(raw[i*iovecSize(ws):])
 		n := min(iov.wordAt(1, ws), data)

@@ -51,8 +51,9 @@ func sample() (int32, bool) {
 }
 
 // TestPollIdle: with PollIdle, idle CPUs are held to polling while the
-// engine handles stops, let go while it waits for a sleeping program,
-// and after the trace; without it, never. A value read while another
+// engine handles stops, let go while it waits for a sleeping program or
+// sits in a slow hook (as in a write to a pager), and after the trace;
+// without it, never. A value read while another
 // process holds a request of its own says nothing of this one's and is
 // not checked, but the request of 0 µs while busy always shows.
 func TestPollIdle(t *testing.T) {
@@ -75,9 +76,15 @@ func TestPollIdle(t *testing.T) {
 		}
 		var busy []reading
 		sleeping, waiting := make(chan struct{}), make(chan reading, 1)
-		var once sync.Once
+		var once, slowOnce sync.Once
+		var inSlowHook reading
+		ended := make(chan struct{})
 		go func() {
-			<-sleeping
+			select {
+			case <-sleeping:
+			case <-ended:
+				return
+			}
 			time.Sleep(300 * time.Millisecond)
 			v, ours := sample()
 			waiting <- reading{v, ours}
@@ -92,9 +99,24 @@ func TestPollIdle(t *testing.T) {
 				if ev.Call.Name == "clock_nanosleep" {
 					once.Do(func() { close(sleeping) })
 				}
+				if ev.Call.Name == "read" {
+					// A hook that takes 300 ms: read the latency
+					// in the middle of it.
+					slowOnce.Do(func() {
+						done := make(chan reading)
+						go func() {
+							time.Sleep(150 * time.Millisecond)
+							v, ours := sample()
+							done <- reading{v, ours}
+						}()
+						time.Sleep(300 * time.Millisecond)
+						inSlowHook = <-done
+					})
+				}
 			}
 			return tracer.Continue
 		}})
+		close(ended)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,6 +129,9 @@ func TestPollIdle(t *testing.T) {
 				t.Errorf("poll=%v: at stop %d of %d the latency was %d µs, want %d", poll, i, len(busy), r.v, want)
 				break
 			}
+		}
+		if inSlowHook.v != base && inSlowHook.ours {
+			t.Errorf("poll=%v: in a hook of 300 ms the latency was %d µs, want %d", poll, inSlowHook.v, base)
 		}
 		select {
 		case r := <-waiting:

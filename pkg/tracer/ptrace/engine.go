@@ -215,11 +215,12 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 		e.resumeDue()
 		pid, ws, err := poll()
 		if err == nil && pid == 0 {
+			// Nothing to do until a tracee stops: idle CPUs may sleep
+			// (before the flush, which may block on a slow reader).
+			e.idle.relax()
 			e.cfg.Handler.Idle()
 			e.armTimer()
-			e.idle.relax()
 			pid, ws, err = wait4(0)
-			e.idle.arm()
 			flushed = time.Now()
 		} else if now := time.Now(); now.Sub(flushed) > flushEvery {
 			e.cfg.Handler.Idle()
@@ -231,6 +232,7 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 			}
 			return 0, err
 		}
+		e.idle.stop()
 		e.dispatch(pid, ws)
 	}
 	e.cfg.Handler.Idle()

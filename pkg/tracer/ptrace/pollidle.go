@@ -3,6 +3,9 @@ package ptrace
 import (
 	"encoding/binary"
 	"os"
+	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // Keeping idle CPUs awake (Config.PollIdle). Most of a ptrace round trip
@@ -14,16 +17,25 @@ import (
 // (/dev/cpu_dma_latency) makes cpuidle poll instead of halting, and a
 // wake-up is then a store the idle CPU sees at once.
 //
-// The request holds only while the engine is busy: it is relaxed before
-// the engine blocks in wait4 (the tracees are all running or sleeping,
-// and idle CPUs may sleep too) and made again at the next stop. The
-// kernel drops it when the file is closed, so it cannot outlive gtrace,
-// even one that is killed. The traced program is not touched: unlike
-// Colocate, nothing about it changes. Without the permission to open the
-// file (root's, by default), the engine runs as if it had not been asked.
+// The request holds only while the engine is busy with stops. It is
+// relaxed before the engine blocks in wait4 (the tracees are all running
+// or sleeping, and idle CPUs may sleep too), and by a watchdog when no
+// stop has come for idleAfter although the engine did not block there:
+// it may be writing the trace to a pipe nobody reads (a pager), or be in
+// a slow hook. The next stop makes it again. The kernel drops it when the
+// file is closed, so it cannot outlive gtrace, even one that is killed.
+// The traced program is not touched: unlike Colocate, nothing about it
+// changes. Without the permission to open the file (root's, by default),
+// the engine runs as if it had not been asked.
 type pollIdle struct {
+	mu    sync.Mutex // the file and its writes
 	f     *os.File
-	armed bool
+	armed atomic.Bool
+	// stops counts the engine's stops, for the watchdog; kick wakes it
+	// when the request is made; done ends it.
+	stops atomic.Uint64
+	kick  chan struct{}
+	done  chan struct{}
 }
 
 // cpuLatencyFile is the kernel's CPU latency PM QoS interface.
@@ -33,27 +45,53 @@ const cpuLatencyFile = "/dev/cpu_dma_latency"
 // (PM_QOS_CPU_LATENCY_DEFAULT_VALUE, 2000 s): no constraint at all.
 const relaxedLatency = 2_000_000_000
 
-// open starts the request, if it can, and arms it.
+// idleAfter is how long the engine may go without a stop, outside
+// wait4, before the watchdog relaxes the request.
+const idleAfter = 20 * time.Millisecond
+
+// open starts the request, if it can, and its watchdog.
 func (p *pollIdle) open() {
 	f, err := os.OpenFile(cpuLatencyFile, os.O_WRONLY, 0)
 	if err != nil {
 		return
 	}
 	p.f = f
+	p.kick, p.done = make(chan struct{}, 1), make(chan struct{})
+	go p.watch()
 	p.arm()
+}
+
+// stop notes a stop: the engine is busy, and the request is made again
+// if it was relaxed.
+func (p *pollIdle) stop() {
+	if p.f == nil {
+		return
+	}
+	p.stops.Add(1)
+	if !p.armed.Load() {
+		p.arm()
+	}
 }
 
 // arm asks idle CPUs to poll.
 func (p *pollIdle) arm() {
-	if p.f != nil && !p.armed {
-		p.armed = p.set(0)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.f != nil && !p.armed.Load() && p.set(0) {
+		p.armed.Store(true)
+		select {
+		case p.kick <- struct{}{}:
+		default:
+		}
 	}
 }
 
 // relax lets idle CPUs sleep.
 func (p *pollIdle) relax() {
-	if p.f != nil && p.armed {
-		p.armed = !p.set(relaxedLatency)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.f != nil && p.armed.Load() && p.set(relaxedLatency) {
+		p.armed.Store(false)
 	}
 }
 
@@ -66,10 +104,41 @@ func (p *pollIdle) set(us int32) bool {
 	return err == nil
 }
 
-// close ends the request.
+// watch relaxes the request when no stop came for idleAfter. It sleeps
+// while the request is relaxed.
+func (p *pollIdle) watch() {
+	tick := time.NewTicker(idleAfter)
+	defer tick.Stop()
+	for {
+		select {
+		case <-p.done:
+			return
+		case <-p.kick:
+		}
+		tick.Reset(idleAfter)
+		for last := p.stops.Load(); p.armed.Load(); {
+			select {
+			case <-p.done:
+				return
+			case <-tick.C:
+			}
+			if now := p.stops.Load(); now != last {
+				last = now
+				continue
+			}
+			p.relax()
+		}
+	}
+}
+
+// close ends the request and its watchdog.
 func (p *pollIdle) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.f != nil {
+		close(p.done)
 		_ = p.f.Close()
-		p.f, p.armed = nil, false
+		p.f = nil
+		p.armed.Store(false)
 	}
 }
