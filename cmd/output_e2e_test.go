@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -463,5 +464,34 @@ func TestQuietMatchesStrace(t *testing.T) {
 		if outs[0] != outs[1] {
 			t.Errorf("%v: gtrace printed\n%s\nstrace printed\n%s", flags, outs[1], outs[0])
 		}
+	}
+}
+
+// TestSeparateFilesThreadExecve: with -ff, the file of a thread whose
+// execve took over its leader's id ends as strace's does, "<pid changed
+// to N ...>", and the leader's file goes on with the program.
+func TestSeparateFilesThreadExecve(t *testing.T) {
+	strace, self := tracers(t)
+	prog := compileC(t, filepath.Join("testdata", "quiet.c"))
+	var files [2][]string
+	for i, tool := range []string{strace, self} {
+		dir := t.TempDir()
+		c := exec.Command(tool, "-ff", "-o", filepath.Join(dir, "trace"), "-e", "trace=execve,exit_group", prog)
+		c.Env = append(os.Environ(), runMainEnv+"=1")
+		if out, err := c.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", filepath.Base(tool), err, out)
+		}
+		names, _ := filepath.Glob(filepath.Join(dir, "trace.*"))
+		for _, name := range names {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[i] = append(files[i], normalise(string(b)))
+		}
+		slices.Sort(files[i])
+	}
+	if !slices.Equal(files[0], files[1]) {
+		t.Errorf("gtrace -ff wrote\n%q\nstrace -ff wrote\n%q", files[1], files[0])
 	}
 }

@@ -44,6 +44,13 @@ func (s *Split) Write(ev *event.Event) error {
 	if ev.Kind == event.KindExit || ev.Kind == event.KindDetach {
 		err = errors.Join(err, s.close(ev.TID, t))
 	}
+	if former := s.tasks[ev.Former]; ev.Kind == event.KindNotice && ev.Former != 0 && former != nil {
+		// The thread whose execve took over the leader's id: its file
+		// ends there, its open line "<pid changed to N ...>".
+		ended := *ev
+		ended.Text = ""
+		err = errors.Join(err, former.fm.Write(&ended), s.close(ev.Former, former))
+	}
 	return err
 }
 
