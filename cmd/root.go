@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
+	"unsafe"
 
 	"github.com/spf13/cobra"
 
@@ -107,28 +109,62 @@ type exitCode int
 
 func (c exitCode) Error() string { return "exit status " + strconv.Itoa(int(c)) }
 
-// Main runs gtrace with args and returns the process exit status.
-func Main(args []string) int { return execute(System(), args) }
+// caughtSignal ends a run that detached from attached processes on a
+// signal: gtrace then ends as that signal would have ended it.
+type caughtSignal syscall.Signal
+
+func (s caughtSignal) Error() string { return "detached on " + syscall.Signal(s).String() }
+
+// Main runs gtrace with args and returns the process exit status. A run
+// that detached from attached processes on a signal ends by that signal
+// instead, as strace's does, so that a shell sees it interrupted.
+func Main(args []string) int {
+	code, sig := executeSignal(System(), args)
+	if sig != 0 {
+		dieOf(sig)
+	}
+	return code
+}
+
+// dieOf ends the process by sig's default action: the kernel's, not the
+// Go runtime's (which, for SIGQUIT, dumps every goroutine first).
+func dieOf(sig syscall.Signal) {
+	var dfl struct{ handler, flags, restorer, mask uint64 } // SIG_DFL
+	_, _, errno := syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&dfl)), 0, 8, 0, 0)
+	if errno == 0 {
+		_ = syscall.Kill(os.Getpid(), sig)
+		time.Sleep(time.Second)
+	}
+}
 
 // execute runs gtrace with args on ios and returns the exit status.
 func execute(ios *IOStreams, args []string) int {
+	code, _ := executeSignal(ios, args)
+	return code
+}
+
+// executeSignal is execute, with the signal gtrace detached on, if any.
+func executeSignal(ios *IOStreams, args []string) (int, syscall.Signal) {
 	root := newRootCmd(ios)
 	root.SetArgs(args)
 	err := root.Execute()
 	var code exitCode
 	var usage usageError
+	var sig caughtSignal
 	switch {
 	case err == nil:
-		return 0
+		return 0, 0
+	case errors.As(err, &sig):
+		return 128 + int(sig), syscall.Signal(sig)
 	case errors.As(err, &code):
-		return int(code)
+		return int(code), 0
 	case errors.As(err, &usage):
 		fmt.Fprintf(ios.ErrOut, "gtrace: %v\n", err)
 		fmt.Fprintln(ios.ErrOut, "Try 'gtrace --help' for more information.")
-		return 2
+		return 2, 0
 	}
 	fmt.Fprintf(ios.ErrOut, "gtrace: %v\n", err)
-	return 1
+	return 1, 0
 }
 
 func newRootCmd(ios *IOStreams) *cobra.Command {
@@ -303,7 +339,9 @@ func run(ctx context.Context, opts *Options) error {
 	}
 
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	// SIGQUIT too: the Go runtime's own would dump its goroutines and
+	// exit without detaching.
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer signal.Stop(sigs)
 	// caught is the signal that made gtrace detach, 0 if none did.
 	var caught atomic.Int32
@@ -386,7 +424,7 @@ func run(ctx context.Context, opts *Options) error {
 		return exitCode(status.Code)
 	case len(pids) > 0 && caught.Load() != 0:
 		// strace detaches, then dies of the signal it caught.
-		return exitCode(128 + caught.Load())
+		return caughtSignal(caught.Load())
 	}
 	return nil
 }

@@ -241,3 +241,43 @@ func TestAttachSeveral(t *testing.T) {
 		}
 	}
 }
+
+// TestSignalEndsAttachedTrace: SIGINT, SIGTERM, SIGHUP or SIGQUIT makes
+// gtrace -p detach, then die of that signal, as strace does (a shell
+// then sees the trace interrupted); SIGQUIT dumps no goroutines. The
+// process runs on untraced.
+func TestSignalEndsAttachedTrace(t *testing.T) {
+	gtrace := difftest.Gtrace(t)
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT} {
+		target := exec.Command("sleep", "30")
+		if err := target.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = target.Process.Kill(); _ = target.Wait() }()
+		pid := target.Process.Pid
+		tr := exec.Command(gtrace, "-p", strconv.Itoa(pid), "-o", os.DevNull)
+		var stderr bytes.Buffer
+		tr.Stderr = &stderr
+		if err := tr.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(10 * time.Second); !strings.Contains(stderr.String(), "attached"); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				_ = tr.Process.Kill()
+				t.Fatalf("%v: not attached after 10s:\n%s", sig, stderr.String())
+			}
+		}
+		_ = tr.Process.Signal(sig)
+		err := tr.Wait()
+		ws, _ := tr.ProcessState.Sys().(syscall.WaitStatus)
+		if !ws.Signaled() || ws.Signal() != sig {
+			t.Errorf("%v: gtrace ended with %v, want killed by %v", sig, err, sig)
+		}
+		if strings.Contains(stderr.String(), "goroutine") || !strings.Contains(stderr.String(), "detached") {
+			t.Errorf("%v: gtrace printed\n%s", sig, stderr.String())
+		}
+		if status := readStatus(t, pid, pid); !strings.Contains(status, "TracerPid:\t0\n") {
+			t.Errorf("%v: sleep still traced:\n%s", sig, status)
+		}
+	}
+}
