@@ -285,8 +285,7 @@ func run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if topts.Engine == tracer.EngineEBPF && (sel.dumpReads != nil || sel.dumpWrites != nil) {
-		// eBPF copies a bounded part of each buffer, at entry or exit.
-		return usagef("-e read= and -e write= dump all the data: they need --engine=ptrace")
+		return usageError{tracer.ErrDumpsNeedPtrace}
 	}
 	out, closeOut, err := openOutput(opts)
 	if err != nil {

@@ -93,7 +93,9 @@ type Options struct {
 	// and the result as a number in hex.
 	Raw CallSet
 	// DumpReads and DumpWrites select the descriptors whose data read
-	// or written is dumped in full (-e read=, -e write=; dump.go).
+	// or written is dumped in full (-e read=, -e write=; dump.go). nil
+	// dumps none; mind that a typed nil (a nil *filter.FDSet) is not
+	// nil here, and filter.FDSet's nil is every descriptor.
 	DumpReads, DumpWrites FDSet
 }
 

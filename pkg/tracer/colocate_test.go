@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
 	"github.com/gtrace/gtrace/pkg/tracer"
 )
@@ -105,5 +106,17 @@ func TestColocateIsForPtrace(t *testing.T) {
 	_, err := tracer.Start(context.Background(), tracer.Command("true"), tracer.Options{Colocate: true, Engine: tracer.EngineEBPF})
 	if err != tracer.ErrColocateNeedsPtrace {
 		t.Errorf("Colocate with the eBPF engine: %v, want ErrColocateNeedsPtrace", err)
+	}
+}
+
+// allFDs selects every descriptor (a decode.FDSet).
+type allFDs struct{}
+
+func (allFDs) Has(int) bool { return true }
+
+func TestDumpsAreForPtrace(t *testing.T) {
+	opts := tracer.Options{Engine: tracer.EngineEBPF, Decode: decode.Options{DumpWrites: allFDs{}}}
+	if _, err := tracer.Start(context.Background(), tracer.Command("true"), opts); err != tracer.ErrDumpsNeedPtrace {
+		t.Errorf("dumps with the eBPF engine: %v, want ErrDumpsNeedPtrace", err)
 	}
 }

@@ -66,6 +66,11 @@ var ErrObservesOnly = errors.New("the eBPF engine only observes: tampering and i
 // engine, which never stops a task and so has no round trips to speed up.
 var ErrColocateNeedsPtrace = errors.New("--colocate is for the ptrace engine: the eBPF engine never stops the program")
 
+// ErrDumpsNeedPtrace is returned for decode.Options.DumpReads or
+// DumpWrites with the eBPF engine, which copies a bounded part of each
+// buffer: a dump would be cut short.
+var ErrDumpsNeedPtrace = errors.New("-e read= and -e write= dump all the data: they need --engine=ptrace")
+
 // CheckEngine reports whether engine e can do what is asked: tampering
 // (changing arguments, results or signals, injecting calls or faults)
 // needs ptrace. A command line calls it to turn the combination into a
@@ -117,10 +122,14 @@ func newEngine(t *Tracer, opts Options, autoEBPF bool) (engine, error) {
 	}
 	dec := decode.NewDecoder(opts.Decode, fds)
 	follow := opts.Follow || opts.Tree
-	if opts.Engine == EngineEBPF && opts.Colocate {
+	dumps := opts.Decode.DumpReads != nil || opts.Decode.DumpWrites != nil
+	switch {
+	case opts.Engine == EngineEBPF && opts.Colocate:
 		return nil, ErrColocateNeedsPtrace
+	case opts.Engine == EngineEBPF && dumps:
+		return nil, ErrDumpsNeedPtrace
 	}
-	useEBPF := opts.Engine == EngineEBPF || (opts.Engine == EngineAuto && autoEBPF && !opts.Colocate)
+	useEBPF := opts.Engine == EngineEBPF || (opts.Engine == EngineAuto && autoEBPF && !opts.Colocate && !dumps)
 	if useEBPF {
 		// Hooked calls are captured too: hooks observe them.
 		var sel ebpf.Selection

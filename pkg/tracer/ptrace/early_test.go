@@ -1,6 +1,8 @@
 package ptrace
 
 import (
+	"os"
+	"os/exec"
 	"testing"
 
 	"github.com/gtrace/gtrace/pkg/event"
@@ -13,9 +15,13 @@ import (
 // hung this way on a loaded machine, one run in twenty.
 func TestDetachedEarlyTaskStaysGone(t *testing.T) {
 	e := New(Config{Handler: handlerFunc(func(*event.Event, *Stop) Action { return Continue })})
-	// A pid that is no tracee of this process: detaching it fails
+	// The pid of a child that has been reaped: detaching it fails
 	// harmlessly, as for a task that has just gone.
-	const child, parent = 1, 2
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	child, parent := gone.Process.Pid, os.Getpid()
 	e.addTask(parent, parent)
 	c := e.adopt(child, parent, child)
 	c.early = true
