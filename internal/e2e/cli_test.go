@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -219,7 +220,7 @@ func TestAttachSeveral(t *testing.T) {
 		pids = append(pids, strconv.Itoa(c.Process.Pid))
 	}
 	cmd := exec.Command(gtrace, "-p", pids[0]+","+pids[1]+","+pids[0], "-p", pids[2], "-p", pids[1])
-	var stderr bytes.Buffer
+	var stderr lockedBuffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -256,7 +257,7 @@ func TestSignalEndsAttachedTrace(t *testing.T) {
 		defer func() { _ = target.Process.Kill(); _ = target.Wait() }()
 		pid := target.Process.Pid
 		tr := exec.Command(gtrace, "-p", strconv.Itoa(pid), "-o", os.DevNull)
-		var stderr bytes.Buffer
+		var stderr lockedBuffer
 		tr.Stderr = &stderr
 		if err := tr.Start(); err != nil {
 			t.Fatal(err)
@@ -280,4 +281,23 @@ func TestSignalEndsAttachedTrace(t *testing.T) {
 			t.Errorf("%v: sleep still traced:\n%s", sig, status)
 		}
 	}
+}
+
+// lockedBuffer is a bytes.Buffer a test may read while a command writes
+// to it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
