@@ -74,7 +74,8 @@ type Options struct {
 	Verbose bool // -v: print structures, argv and environment in full
 	FDPaths int  // -y (1) and -yy (2): show what descriptors refer to
 	// FDDecode, when set, says what descriptors show in place of
-	// FDPaths (--decode-fds=SET).
+	// FDPaths (--decode-fds=SET); NewDecoder sets it from FDPaths
+	// otherwise.
 	FDDecode FDDecode
 	// MaxArray bounds the elements of an array shown (strace: -s as well).
 	MaxArray int
@@ -138,6 +139,14 @@ func NewDecoder(opts Options, fds FDResolver) *Decoder {
 	}
 	if opts.MaxArray <= 0 {
 		opts.MaxArray = opts.StrSize
+	}
+	if opts.FDDecode == 0 {
+		switch {
+		case opts.FDPaths == 1:
+			opts.FDDecode = FDDecodePath
+		case opts.FDPaths > 1:
+			opts.FDDecode = FDDecodeAll
+		}
 	}
 	return &Decoder{Opts: opts, FDs: fds}
 }
@@ -310,20 +319,19 @@ func (d *Decoder) Exit(c *event.Call, sc *Syscall, ret int64, mem Memory, pid in
 	*x = ctx{d: d, call: c, sc: sc, mem: mem, pid: pid, exit: true}
 	defer putCtx(x)
 	defer x.rescue()
+	raw := d.raw(c)
 	switch {
-	case d.raw(c):
-		c.RetVal, c.RetAux = decodeReturn(x)
-		if c.Errno == 0 {
-			c.RetVal, c.RetAux = event.Hex(x.word(uint64(ret))), event.Value{}
-		}
+	case raw:
 	case sc.custom != nil:
 		if sc.custom.exit != nil {
 			sc.custom.exit(x)
 		}
-		c.RetVal, c.RetAux = decodeReturn(x)
 	default:
 		x.exitArgs()
-		c.RetVal, c.RetAux = decodeReturn(x)
+	}
+	c.RetVal, c.RetAux = decodeReturn(x)
+	if raw && c.Errno == 0 {
+		c.RetVal, c.RetAux = event.Hex(x.word(uint64(ret))), event.Value{}
 	}
 	if x.sc == sc {
 		// Not a socketcall's subcall, whose arguments are in memory.

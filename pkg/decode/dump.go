@@ -110,12 +110,9 @@ func (x *ctx) dumpIovecs(addr, count, data uint64) {
 	}
 	for i := 0; (i+1)*iovecSize(ws) <= len(raw); i++ {
 		iov := le(raw[i*iovecSize(ws):])
-		n := min(iov.wordAt(1, ws), data)
+		n := portion(&data, iov.wordAt(1, ws))
 		if n == 0 {
 			return
-		}
-		if data != unlimited {
-			data -= n
 		}
 		x.dumpData(event.DumpBuffer, uint64(i), iov.wordAt(0, ws), n)
 	}

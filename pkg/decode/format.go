@@ -191,7 +191,7 @@ func (x *ctx) fd(fd int64) event.Value { return x.fdIn(x.pid, fd) }
 // fdIn returns a descriptor of process pid (kcmp's, say).
 func (x *ctx) fdIn(pid int, fd int64) event.Value {
 	v := event.FD(fd)
-	show := x.d.fdDecode()
+	show := x.d.Opts.FDDecode
 	if (fd < 0 && fd != AtFDCWD) || show == 0 || x.d.FDs == nil || pid <= 0 {
 		return v
 	}
@@ -224,19 +224,6 @@ func (x *ctx) fdIn(pid int, fd int64) event.Value {
 		v.Text = info.Path
 	}
 	return v
-}
-
-// fdDecode is what descriptors show: FDDecode, or -y's and -yy's.
-func (d *Decoder) fdDecode() FDDecode {
-	switch {
-	case d.Opts.FDDecode != 0:
-		return d.Opts.FDDecode
-	case d.Opts.FDPaths == 1:
-		return FDDecodePath
-	case d.Opts.FDPaths > 1:
-		return FDDecodeAll
-	}
-	return 0
 }
 
 // Return-value formats.

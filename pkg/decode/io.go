@@ -79,11 +79,7 @@ func (x *ctx) iovec(addr, n, data uint64) event.Value {
 // its length with unlimited.
 func (x *ctx) iovecs(addr, n, data uint64) event.Value {
 	return x.iovecWith(addr, n, func(base, length uint64) event.Value {
-		show := min(length, data)
-		if data != unlimited {
-			data -= show
-		}
-		return x.buffer(base, show)
+		return x.buffer(base, portion(&data, length))
 	})
 }
 

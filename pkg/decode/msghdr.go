@@ -24,6 +24,17 @@ func cmsghdrSize(ws int) int { return ws + 8 }
 // unlimited is a data size that does not bound what iovecs show.
 const unlimited = ^uint64(0)
 
+// portion is how much of a buffer of length bytes the data bytes left of
+// a call cover (the iovecs of a read fill in order); it is taken from
+// *data, unless unlimited.
+func portion(data *uint64, length uint64) uint64 {
+	n := min(length, *data)
+	if *data != unlimited {
+		*data -= n
+	}
+	return n
+}
+
 // wordAt reads the long at word index i of a struct.
 func (b le) wordAt(i, ws int) uint64 { return b.word(i*ws, ws) }
 
