@@ -96,39 +96,42 @@ func (s *selection) qualify(expr string) error {
 	if !ok || !isQualifier(qualifier) {
 		qualifier, value = "trace", expr
 	}
+	// Each spelling of a qualifier is handled under its canonical name
+	// (canonicalQualifier); strace's others are not supported.
+	name := canonicalQualifier[qualifier]
 	var err error
-	switch qualifier {
-	case "trace", "t":
+	switch name {
+	case "trace":
 		s.trace, err = filter.ParseTrace(value)
-	case "signal", "signals", "s":
+	case "signal":
 		s.filter.Signals, err = filter.ParseSignals(value)
 	case "status":
 		s.filter.Status, err = filter.ParseStatus(value)
-	case "trace-fds", "trace-fd", "fd", "fds":
+	case "trace-fds":
 		s.filter.FDs, err = filter.ParseFDs(value)
 	case "inject", "fault":
-		return s.addInject(value, qualifier == "fault")
-	case "quiet", "silent", "silence", "q":
+		return s.addInject(value, name == "fault")
+	case "quiet":
 		var q quietSet
 		q, err = parseQuiet(value)
 		s.quiet = &q
-	case "decode-fds", "decode-fd":
+	case "decode-fds":
 		var d decode.FDDecode
 		d, err = parseDecodeFDs(value)
 		s.decodeFDs = &d
-	case "abbrev", "a":
+	case "abbrev":
 		s.abbrev, err = filter.ParseTrace(value)
-	case "raw", "x":
+	case "raw":
 		s.raw, err = filter.ParseTrace(value)
-	case "read", "reads", "r":
+	case "read":
 		s.dumpReads, err = filter.ParseFDs(value)
-	case "write", "writes", "w":
+	case "write":
 		s.dumpWrites, err = filter.ParseFDs(value)
 	default:
 		return usagef("-e %s: not supported by gtrace", qualifier)
 	}
 	if err != nil {
-		return usagef("-e %s: %v", canonicalQualifier[qualifier], err)
+		return usagef("-e %s: %v", name, err)
 	}
 	return nil
 }
