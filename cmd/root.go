@@ -15,10 +15,10 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
-	"unsafe"
 
 	"github.com/spf13/cobra"
 
+	"github.com/gtrace/gtrace/internal/sigaction"
 	"github.com/gtrace/gtrace/pkg/categories"
 	"github.com/gtrace/gtrace/pkg/decode"
 	"github.com/gtrace/gtrace/pkg/event"
@@ -129,9 +129,7 @@ func Main(args []string) int {
 // dieOf ends the process by sig's default action: the kernel's, not the
 // Go runtime's (which, for SIGQUIT, dumps every goroutine first).
 func dieOf(sig syscall.Signal) {
-	var dfl struct{ handler, flags, restorer, mask uint64 } // SIG_DFL
-	_, _, errno := syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&dfl)), 0, 8, 0, 0)
-	if errno == 0 {
+	if sigaction.Set(sig, &sigaction.Action{}) {
 		_ = syscall.Kill(os.Getpid(), sig)
 		time.Sleep(time.Second)
 	}

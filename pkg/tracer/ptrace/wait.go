@@ -3,9 +3,10 @@ package ptrace
 import (
 	"sync"
 	"time"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/gtrace/gtrace/internal/sigaction"
 )
 
 // How the engine waits for its tracees' stops. A ptrace round trip is
@@ -49,17 +50,6 @@ func poll() (int, unix.WaitStatus, error) {
 	return 0, 0, nil
 }
 
-// kernelSigaction is the kernel's struct sigaction (rt_sigaction(2))
-// on architectures with sa_restorer, amd64 and arm64 among them.
-type kernelSigaction struct {
-	handler  uintptr
-	flags    uint64
-	restorer uintptr
-	mask     uint64
-}
-
-const saNoCldStop = 0x1 // SA_NOCLDSTOP
-
 // childStops counts the engines running, which keep SIGCHLD quiet for
 // stops; the flag is restored when the last one ends.
 var childStops struct {
@@ -75,9 +65,9 @@ func quietChildStops() (restore func()) {
 	defer childStops.mu.Unlock()
 	childStops.engines++
 	if childStops.engines == 1 {
-		if sa, ok := sigchldAction(); ok && sa.flags&saNoCldStop == 0 {
-			sa.flags |= saNoCldStop
-			childStops.added = setSigchldAction(&sa)
+		if sa, ok := sigaction.Get(unix.SIGCHLD); ok && sa.Flags&sigaction.NoCldStop == 0 {
+			sa.Flags |= sigaction.NoCldStop
+			childStops.added = sigaction.Set(unix.SIGCHLD, &sa)
 		}
 	}
 	return func() {
@@ -87,27 +77,10 @@ func quietChildStops() (restore func()) {
 		if childStops.engines > 0 || !childStops.added {
 			return
 		}
-		if sa, ok := sigchldAction(); ok {
-			sa.flags &^= saNoCldStop
-			setSigchldAction(&sa)
+		if sa, ok := sigaction.Get(unix.SIGCHLD); ok {
+			sa.Flags &^= sigaction.NoCldStop
+			sigaction.Set(unix.SIGCHLD, &sa)
 		}
 		childStops.added = false
 	}
-}
-
-// sigchldAction returns SIGCHLD's action.
-func sigchldAction() (kernelSigaction, bool) {
-	var sa kernelSigaction
-	return sa, sigchldSigaction(nil, &sa)
-}
-
-// setSigchldAction sets SIGCHLD's action.
-func setSigchldAction(sa *kernelSigaction) bool { return sigchldSigaction(sa, nil) }
-
-// sigchldSigaction is rt_sigaction(2) on SIGCHLD: it sets act unless nil
-// and stores the action it had in old unless nil.
-func sigchldSigaction(act, old *kernelSigaction) bool {
-	_, _, errno := unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(unix.SIGCHLD),
-		uintptr(unsafe.Pointer(act)), uintptr(unsafe.Pointer(old)), unsafe.Sizeof(kernelSigaction{}.mask), 0, 0)
-	return errno == 0
 }
