@@ -69,6 +69,14 @@ func AppendDump(b []byte, d *event.Dump) []byte {
 	return b
 }
 
+// appendDumps appends a call's dumps, each as AppendDump does.
+func appendDumps(b []byte, ds []event.Dump) []byte {
+	for i := range ds {
+		b = AppendDump(b, &ds[i])
+	}
+	return b
+}
+
 // dumps writes a call's dumps as a JSON array: each has its kind
 // ("data", "buffer" or "vector"), index, length and data in base64.
 func (j *jsonw) dumps(ds []event.Dump) {

@@ -177,10 +177,7 @@ func (h *Human) call(ev *event.Event) {
 	}
 	h.end()
 	if len(c.Dumps) > 0 {
-		rd.b = rd.b[:0]
-		for i := range c.Dumps {
-			rd.b = AppendDump(rd.b, &c.Dumps[i])
-		}
+		rd.b = appendDumps(rd.b[:0], c.Dumps)
 		_, _ = h.w.Write(rd.b)
 	}
 }

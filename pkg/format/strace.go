@@ -159,17 +159,13 @@ func (f *Strace) Write(ev *event.Event) error {
 // the id of its leader: one task fewer, and the execve's line, if open,
 // ends as strace ends it; its exit prints "<... execve resumed>".
 func (f *Strace) superseded(former, leader int) {
-	f.tasks--
-	switch {
-	case f.open == former:
-		f.put(" <pid changed to " + strconv.Itoa(leader) + " ...>\n")
-		f.open = 0
-		f.cut[leader] = true
-		f.lineEnded()
-	case f.cut[former]:
+	if f.open == former || f.cut[former] {
 		f.cut[leader] = true
 	}
-	delete(f.cut, former)
+	if f.open == former {
+		f.endOpenLine(" <pid changed to " + strconv.Itoa(leader) + " ...>\n")
+	}
+	f.endTask(former)
 }
 
 func (f *Strace) endTask(tid int) {
@@ -184,11 +180,17 @@ func (f *Strace) endTask(tid int) {
 // is tid's own (0: nobody's).
 func (f *Strace) interrupt(tid int) {
 	if f.open != 0 && f.open != tid {
-		f.put(" <unfinished ...>\n")
 		f.cut[f.open] = true
-		f.open = 0
-		f.lineEnded()
+		f.endOpenLine(" <unfinished ...>\n")
 	}
+}
+
+// endOpenLine ends the open entry line with what strace writes there:
+// " <unfinished ...>", " <detached ...>", " <pid changed to N ...>".
+func (f *Strace) endOpenLine(end string) {
+	f.put(end)
+	f.open = 0
+	f.lineEnded()
 }
 
 // startLine writes the timestamp and pid prefix.
@@ -300,9 +302,7 @@ func (f *Strace) exit(ev *event.Event) {
 	if c.Phase == event.Detached {
 		// strace ends the line only when it is still the open one.
 		if f.open == ev.TID {
-			f.put(" <detached ...>\n")
-			f.open = 0
-			f.lineEnded()
+			f.endOpenLine(" <detached ...>\n")
 		}
 		delete(f.cut, ev.TID)
 		return
@@ -362,10 +362,7 @@ func (f *Strace) exit(ev *event.Event) {
 		b = appendDuration(b, c.Duration())
 		b = f.opts.Color.close(b, event.TokTime)
 	}
-	b = append(b, '\n')
-	for i := range c.Dumps {
-		b = AppendDump(b, &c.Dumps[i])
-	}
+	b = appendDumps(append(b, '\n'), c.Dumps)
 	f.line = b
 	f.putBytes(b)
 	f.lineEnded()
