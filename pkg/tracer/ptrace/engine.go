@@ -439,7 +439,7 @@ func (e *Engine) syscallEntry(t *task) {
 	}
 	if arch != t.arch {
 		if t.arch != event.ArchUnknown || arch != event.ArchX86_64 {
-			e.emitNotice(t, personalityNotice(t.tgid, arch))
+			e.emitNotice(t, personalityNotice(t.tgid, arch), 0)
 		}
 		t.arch = arch
 	}
@@ -533,7 +533,7 @@ func (e *Engine) eventStop(t *task, sig unix.Signal) {
 			e.release(t, 0)
 			return
 		}
-		e.emitNotice(t, "--- stopped by "+decode.SignalName(int(sig))+" ---")
+		e.emitNotice(t, "--- stopped by "+decode.SignalName(int(sig))+" ---", 0)
 		_ = listen(t.tid)
 	default:
 		if t.attachStop {
@@ -581,9 +581,7 @@ func (e *Engine) execInThread(leader *task, former int) {
 		decode.Lost(&leader.call)
 		e.emitCall(event.KindSyscallExit, leader)
 	}
-	e.ev = event.Event{Kind: event.KindNotice, Time: time.Now(), PID: leader.tgid, TID: leader.tid,
-		Text: "+++ superseded by execve in pid " + itoa(former) + " +++", Former: former}
-	e.handle(leader)
+	e.emitNotice(leader, "+++ superseded by execve in pid "+itoa(former)+" +++", former)
 	delete(e.tasks, former)
 	th.tid = leader.tid
 	th.mem.tid = leader.tid
@@ -662,8 +660,10 @@ func (e *Engine) emitCall(kind event.Kind, t *task) Action {
 	return e.handle(t)
 }
 
-func (e *Engine) emitNotice(t *task, text string) {
-	e.ev = event.Event{Kind: event.KindNotice, Time: time.Now(), PID: t.tgid, TID: t.tid, Text: text}
+// emitNotice reports text about t; former is, for the leader superseded
+// by a thread's execve, that thread (event.Event.Former).
+func (e *Engine) emitNotice(t *task, text string, former int) {
+	e.ev = event.Event{Kind: event.KindNotice, Time: time.Now(), PID: t.tgid, TID: t.tid, Text: text, Former: former}
 	e.handle(t)
 }
 
