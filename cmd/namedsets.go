@@ -61,17 +61,6 @@ var decodeFDNames = map[string]decode.FDDecode{
 	"pidfd": decode.FDDecodePidfd, "all": decode.FDDecodeAll, "none": 0,
 }
 
-// decodeFDLevel is what -y (1) and -yy (2 or more) show of descriptors.
-func decodeFDLevel(n int) decode.FDDecode {
-	switch {
-	case n <= 0:
-		return 0
-	case n == 1:
-		return decode.FDDecodePath
-	}
-	return decode.FDDecodeAll
-}
-
 // parseDecodeFDs reads a decode-fds= set.
 func parseDecodeFDs(expr string) (decode.FDDecode, error) {
 	return parseNames(expr, "decode-fds", decodeFDNames, decode.FDDecodeAll)
@@ -149,5 +138,5 @@ func fdDecoding(opts *Options, sel *selection) decode.FDDecode {
 	if sel.decodeFDs != nil {
 		return *sel.decodeFDs
 	}
-	return opts.FDPaths.value(decodeFDLevel)
+	return opts.FDPaths.value(decode.FDDecodeLevel)
 }

@@ -66,6 +66,17 @@ const (
 	FDDecodeAll = FDDecodePath | FDDecodeSocket | FDDecodeDev | FDDecodePidfd
 )
 
+// FDDecodeLevel is what -y (1) and -yy (2 or more) show of descriptors.
+func FDDecodeLevel(n int) FDDecode {
+	switch {
+	case n <= 0:
+		return 0
+	case n == 1:
+		return FDDecodePath
+	}
+	return FDDecodeAll
+}
+
 // Options are strace's decoding flags.
 type Options struct {
 	// StrSize is -s: the bytes of a string or buffer to show; 0 is
@@ -141,12 +152,7 @@ func NewDecoder(opts Options, fds FDResolver) *Decoder {
 		opts.MaxArray = opts.StrSize
 	}
 	if opts.FDDecode == 0 {
-		switch {
-		case opts.FDPaths == 1:
-			opts.FDDecode = FDDecodePath
-		case opts.FDPaths > 1:
-			opts.FDDecode = FDDecodeAll
-		}
+		opts.FDDecode = FDDecodeLevel(opts.FDPaths)
 	}
 	return &Decoder{Opts: opts, FDs: fds}
 }
