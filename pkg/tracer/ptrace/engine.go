@@ -201,7 +201,7 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 	defer quietChildStops()()
 	defer e.colo.unpinEngine()
 	if e.cfg.PollIdle {
-		e.idle.open()
+		e.idle.open(&e.stops)
 		defer e.idle.close()
 	}
 	flushed := time.Now()
@@ -232,7 +232,7 @@ func (e *Engine) Run() (unix.WaitStatus, error) {
 			}
 			return 0, err
 		}
-		e.idle.stop()
+		e.idle.busy()
 		e.dispatch(pid, ws)
 	}
 	e.cfg.Handler.Idle()

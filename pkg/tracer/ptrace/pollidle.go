@@ -31,9 +31,9 @@ type pollIdle struct {
 	mu    sync.Mutex // the file and its writes
 	f     *os.File
 	armed atomic.Bool
-	// stops counts the engine's stops, for the watchdog; kick wakes it
-	// when the request is made; done ends it.
-	stops atomic.Uint64
+	// stops is the engine's count of stops, which the watchdog watches;
+	// kick wakes it when the request is made; done ends it.
+	stops *atomic.Uint64
 	kick  chan struct{}
 	done  chan struct{}
 }
@@ -49,26 +49,22 @@ const relaxedLatency = 2_000_000_000
 // wait4, before the watchdog relaxes the request.
 const idleAfter = 20 * time.Millisecond
 
-// open starts the request, if it can, and its watchdog.
-func (p *pollIdle) open() {
+// open starts the request, if it can, and its watchdog, which watches
+// stops, the engine's count.
+func (p *pollIdle) open(stops *atomic.Uint64) {
 	f, err := os.OpenFile(cpuLatencyFile, os.O_WRONLY, 0)
 	if err != nil {
 		return
 	}
-	p.f = f
+	p.f, p.stops = f, stops
 	p.kick, p.done = make(chan struct{}, 1), make(chan struct{})
 	go p.watch()
 	p.arm()
 }
 
-// stop notes a stop: the engine is busy, and the request is made again
-// if it was relaxed.
-func (p *pollIdle) stop() {
-	if p.f == nil {
-		return
-	}
-	p.stops.Add(1)
-	if !p.armed.Load() {
+// busy notes a stop: the request is made again if it was relaxed.
+func (p *pollIdle) busy() {
+	if p.f != nil && !p.armed.Load() {
 		p.arm()
 	}
 }
