@@ -15,6 +15,7 @@ import (
 
 	"github.com/gtrace/gtrace/internal/difftest"
 	"github.com/gtrace/gtrace/internal/schematest"
+	"github.com/gtrace/gtrace/internal/testprog"
 	"github.com/gtrace/gtrace/pkg/tracer/ebpf"
 )
 
@@ -265,7 +266,7 @@ func TestSummaryMatchesStrace(t *testing.T) {
 	if err != nil {
 		t.Skip("strace is not installed: no oracle for --summary")
 	}
-	prog := compileC(t, "testdata/counts.c")
+	prog := testprog.Build(t, filepath.Join("testdata", "counts.c"))
 	dir := t.TempDir()
 	want := filepath.Join(dir, "strace.txt")
 	if out, err := exec.Command(strace, "-f", "-c", "-o", want, prog).CombinedOutput(); err != nil {
@@ -313,20 +314,6 @@ func summaryCounts(t *testing.T, table []byte) map[string][2]int {
 		m[string(r[3])] = [2]int{calls, errs}
 	}
 	return m
-}
-
-// compileC builds a test program from testdata with gcc.
-func compileC(t *testing.T, src string) string {
-	t.Helper()
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		t.Skip("gcc is not installed: cannot build " + src)
-	}
-	bin := filepath.Join(t.TempDir(), strings.TrimSuffix(filepath.Base(src), ".c"))
-	if out, err := exec.Command(gcc, "-O1", "-o", bin, src).CombinedOutput(); err != nil {
-		t.Fatalf("gcc %s: %v\n%s", src, err, out)
-	}
-	return bin
 }
 
 // TestOutputFlagErrors: bad values are usage errors (exit 2), reported
@@ -443,7 +430,7 @@ func TestPipedOutputMatchesStrace(t *testing.T) {
 // resolution.
 func TestQuietMatchesStrace(t *testing.T) {
 	strace, self := tracers(t)
-	prog := compileC(t, filepath.Join("testdata", "quiet.c"))
+	prog := testprog.Build(t, filepath.Join("testdata", "quiet.c"))
 	link := filepath.Join(t.TempDir(), "link")
 	if err := os.Symlink("/etc/hostname", link); err != nil {
 		t.Fatal(err)
@@ -483,7 +470,7 @@ func TestQuietMatchesStrace(t *testing.T) {
 // to N ...>", and the leader's file goes on with the program.
 func TestSeparateFilesThreadExecve(t *testing.T) {
 	strace, self := tracers(t)
-	prog := compileC(t, filepath.Join("testdata", "quiet.c"))
+	prog := testprog.Build(t, filepath.Join("testdata", "quiet.c"))
 	var files [2][]string
 	for i, tool := range []string{strace, self} {
 		// strace's usual output is the reference: now and then it sees

@@ -2,26 +2,16 @@ package tracer
 
 import (
 	"context"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
 
+	"github.com/gtrace/gtrace/internal/testprog"
 	"github.com/gtrace/gtrace/pkg/event"
 	"github.com/gtrace/gtrace/pkg/filter"
 )
 
-func buildSpin(t *testing.T) string {
-	t.Helper()
-	if _, err := exec.LookPath("gcc"); err != nil {
-		t.Skip("gcc is not installed")
-	}
-	bin := filepath.Join(t.TempDir(), "spin")
-	if out, err := exec.Command("gcc", "-O2", "-pthread", "-o", bin, "testdata/spin.c").CombinedOutput(); err != nil {
-		t.Fatalf("gcc: %v\n%s", err, out)
-	}
-	return bin
-}
+func buildSpin(t *testing.T) string { return testprog.Build(t, filepath.Join("testdata", "spin.c")) }
 
 // traceSpin traces spin with only getpid selected and returns the getpid
 // calls seen (as "arch") and the number of stops.
@@ -118,13 +108,7 @@ func TestSeccompDetachDoesNotHarm(t *testing.T) {
 // makes, untraced, would inherit it and see their selected calls fail
 // with ENOSYS. Here a child's and a thread's getpid must succeed.
 func TestSeccompNeedsFollow(t *testing.T) {
-	if _, err := exec.LookPath("gcc"); err != nil {
-		t.Skip("gcc is not installed")
-	}
-	bin := filepath.Join(t.TempDir(), "unfollowed")
-	if out, err := exec.Command("gcc", "-O2", "-pthread", "-o", bin, "testdata/unfollowed.c").CombinedOutput(); err != nil {
-		t.Fatalf("gcc: %v\n%s", err, out)
-	}
+	bin := testprog.Build(t, filepath.Join("testdata", "unfollowed.c"))
 	sel, err := filter.ParseTrace("getpid")
 	if err != nil {
 		t.Fatal(err)
